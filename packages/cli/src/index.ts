@@ -1,0 +1,2 @@
+// @lathe/cli — see ARCHITECTURE.md. Filled by its issue.
+export {};

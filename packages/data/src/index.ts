@@ -1,0 +1,2 @@
+// @lathe/data — see ARCHITECTURE.md. Filled by its issue.
+export {};

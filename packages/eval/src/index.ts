@@ -1,0 +1,2 @@
+// @lathe/eval — see ARCHITECTURE.md. Filled by its issue.
+export {};

@@ -1,0 +1,2 @@
+// @lathe/gpu — see ARCHITECTURE.md. Filled by its issue.
+export {};

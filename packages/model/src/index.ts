@@ -1,0 +1,2 @@
+// @lathe/model — see ARCHITECTURE.md. Filled by its issue.
+export {};

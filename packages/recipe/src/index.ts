@@ -1,0 +1,2 @@
+// @lathe/recipe — see ARCHITECTURE.md. Filled by its issue.
+export {};

@@ -1,0 +1,2 @@
+// @lathe/serve — see ARCHITECTURE.md. Filled by its issue.
+export {};

@@ -1,0 +1,2 @@
+// @lathe/tokenizer — see ARCHITECTURE.md. Filled by its issue.
+export {};
