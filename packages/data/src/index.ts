@@ -1,2 +1,31 @@
-// @lathe/data — see ARCHITECTURE.md. Filled by its issue.
-export {};
+// @lathe/data: dataset readers, cleaning rules and the collect/clean stages (ARCHITECTURE.md).
+
+/** Planner factory and the CLI's inspect. */
+export { dataStages, COLLECT_VERSION, CLEAN_VERSION } from "./stages/stages.ts";
+export type { DataPlanContext } from "./stages/context.ts";
+export { inspect } from "./stages/inspect.ts";
+
+/** Stage bodies, callable without the engine (benchmarks, tests, tools). */
+export { runCollect, type CollectReport } from "./stages/collect.ts";
+export { runClean, loadNgramSets, type CleanReport } from "./stages/clean.ts";
+export { readDocs } from "./stages/files.ts";
+
+/** Sections: validation with defaults, and their types. */
+export { resolveDatasets, resolveClean, defaultClean } from "./section.ts";
+export type * from "./params.ts";
+
+/** Documents and readers. */
+export type { Doc, ChatMessage } from "./doc.ts";
+export { readSource, type ReadContext } from "./read/source.ts";
+export { sourceFiles } from "./read/resolve.ts";
+export type { SourceStats } from "./read/stats.ts";
+export { detokenizeBrown, brownParagraphs } from "./read/corpora.ts";
+
+/** Cleaning rules. */
+export { Cleaner, type RuleReport, type RuleExample } from "./rules/pipeline.ts";
+export { MinHasher, LshIndex, estimateJaccard } from "./rules/minhash.ts";
+export { redactPii, luhn } from "./rules/pii.ts";
+export { splitOf, type SplitName } from "./rules/split.ts";
+
+/** Errors. */
+export { SourceError, ChecksumError, SectionError, ArtifactError } from "./errors.ts";

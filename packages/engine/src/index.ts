@@ -2,3 +2,24 @@
 
 /** The contract domain packages build against. */
 export type * from "./types.ts";
+
+/** Running and planning a graph. */
+export { build, resolveCacheDir } from "./build.ts";
+export { plan } from "./plan.ts";
+export { formatChange, formatValue } from "./explain.ts";
+
+/** Graph checks and pictures. */
+export { topoOrder, upstreamIds } from "./graph.ts";
+export { toMermaid, toDot } from "./format-graph.ts";
+
+/** The store: inspection, eviction, lookup. */
+export { status } from "./status.ts";
+export { gc } from "./gc.ts";
+export { stageOutput } from "./status.ts";
+
+/** Hashing. */
+export { canonicalJson } from "./canonical.ts";
+export { hashFile, hashBytes, StatCache } from "./digest.ts";
+
+/** Errors. */
+export { EngineError, CanonicalJsonError, GraphError, InputFileError, StageFailedError } from "./errors.ts";

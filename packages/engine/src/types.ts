@@ -68,7 +68,8 @@ export type Change =
   | { readonly type: "upstream"; readonly stage: string }
   | { readonly type: "version"; readonly from: string; readonly to: string }
   | { readonly type: "kind"; readonly from: string; readonly to: string }
-  | { readonly type: "env"; readonly name: string };
+  | { readonly type: "env"; readonly name: string }
+  | { readonly type: "input"; readonly name: string; readonly detail: "added" | "removed" | "changed" }; // an input slot itself (not its content)
 
 export type EngineEvent =
   | { readonly type: "build-start"; readonly at: number; readonly stages: readonly { id: string; kind: string; title?: string }[] }
@@ -95,5 +96,93 @@ export interface BuildSummary {
     /** Where the outputs are, when status is cached or done. */
     readonly outDir?: string;
     readonly error?: string;
+    /** Why a stage was skipped (an upstream failed, the build was aborted or stopped). */
+    readonly reason?: string;
   }[];
+  /** The run summary JSON written under the cache (`runs/<timestamp>-<pid>.json`). */
+  readonly runFile?: string;
+}
+
+/** Options of build(). */
+export interface BuildOptions {
+  /** The store directory. The CLI resolves it (`LATHE_CACHE` or `<repo>/cache`, see resolveCacheDir). */
+  readonly cacheDir: string;
+  /** Relative file inputs are resolved against it, and file paths enter keys relative to it. @default process.cwd() */
+  readonly root?: string;
+  /** Stages running at once. @default os.availableParallelism() */
+  readonly concurrency?: number;
+  /** Stages with resource "gpu" running at once. @default 1 */
+  readonly gpuSlots?: number;
+  /** Keep building independent stages after a failure (dependents are skipped). @default false */
+  readonly continueOnError?: boolean;
+  /** Aborts running stages (their ctx.signal fires) and skips the rest. */
+  readonly signal?: AbortSignal;
+  onEvent?(e: EngineEvent): void;
+}
+
+/** Options of plan(). */
+export interface PlanOptions {
+  readonly cacheDir: string;
+  /** @default process.cwd() */
+  readonly root?: string;
+}
+
+/** One stage as plan() sees it: its key, whether it is cached, and why not. */
+export interface PlannedStage {
+  readonly id: string;
+  readonly kind: string;
+  readonly title?: string;
+  readonly resource: Resource;
+  readonly key: string;
+  readonly status: "hit" | "miss";
+  /** Empty on a hit. On a miss: what changed since the last successful build of this stage id. */
+  readonly changes: readonly Change[];
+  /** Upstream stage ids (from { stage } inputs). */
+  readonly deps: readonly string[];
+  /** The cached output directory on a hit. */
+  readonly outDir?: string;
+}
+
+export interface GcOptions {
+  readonly cacheDir: string;
+  /** Stage keys to keep (what current recipes reference), with the blobs they use. */
+  readonly keep: readonly string[];
+  /** Evict the least recently used unkept entries until the store is at most this big. */
+  readonly maxSizeBytes?: number;
+  /** Evict unkept entries not used for this long. */
+  readonly maxAgeMs?: number;
+  /** Report what would go, delete nothing. @default false */
+  readonly dryRun?: boolean;
+}
+
+export interface GcReport {
+  /** Keys of the evicted stage entries. */
+  readonly removedKeys: readonly string[];
+  readonly removedBlobs: number;
+  readonly freedBytes: number;
+  readonly keptKeys: number;
+  /** Store size after gc (blobs + manifests), bytes. */
+  readonly sizeBytes: number;
+}
+
+export interface StoreEntry {
+  readonly key: string;
+  readonly id: string;
+  readonly kind: string;
+  /** Sum of the entry's output file sizes (blobs may be shared with other entries). */
+  readonly bytes: number;
+  readonly files: number;
+  readonly createdAt: number;
+  readonly lastUsedAt: number;
+  readonly durationMs: number;
+}
+
+export interface StoreStatus {
+  readonly cacheDir: string;
+  readonly entries: readonly StoreEntry[];
+  readonly blobs: number;
+  /** Bytes of all blobs (each counted once). */
+  readonly blobBytes: number;
+  /** The most recent run summaries, newest first. */
+  readonly lastRuns: readonly { readonly file: string; readonly at: number; readonly ok: boolean; readonly durationMs: number; readonly counts: Readonly<Record<string, number>> }[];
 }

@@ -1,2 +1,27 @@
-// @lathe/gpu — see ARCHITECTURE.md. Filled by its issue.
-export {};
+// @lathe/gpu — tensors, autograd and kernels on WebGPU (Dawn) with a CPU reference backend. See ARCHITECTURE.md "GPU".
+
+/** Devices and tensors. */
+export { getDevice, type GetDeviceOptions } from "./get-device.ts";
+export { Device, Tensor, type TensorOptions } from "./tensor.ts";
+export type { DType, TypedArray, MatmulDims, MatmulOpts, HeadDims, AdamWParams } from "./types.ts";
+
+/** WebGPU device acquisition, doctor, test helper, memory estimate. */
+export { doctor, formatDoctor, type DoctorReport, INSTALL_HINT } from "./device.ts";
+export { testDevice } from "./testing.ts";
+export { estimateMemory, checkFits, type TensorSpec, type MemoryEstimate, type BufferLimits } from "./memory.ts";
+
+/** Differentiable ops and autograd. */
+export { ops, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions } from "./ops/index.ts";
+export { backward, noGrad, zeroGrad } from "./autograd.ts";
+
+/** Optimizer, clipping, sampling. */
+export { adamw, adamwState, clipGradNorm, sampleLogits, type AdamWState, type AdamWHyper } from "./optim.ts";
+export type { SampleOptions } from "./kernels/sample/reference.ts";
+export { mulberry32 } from "./rng.ts";
+
+/** Errors. */
+export { ShapeError, CapacityError, GpuKernelError, DeviceLostError, NoAdapterError, DisposedError } from "./errors.ts";
+
+/** Backends (for kernel tests and benches). */
+export type { Backend, Buf } from "./backend.ts";
+export { createCpuBackend } from "./cpu-backend.ts";

@@ -1,2 +1,28 @@
-// @lathe/model — see ARCHITECTURE.md. Filled by its issue.
-export {};
+// @lathe/model: GPT, recurrent and hybrid language models on @lathe/gpu, their trainer, sampling and export.
+
+/** Build-graph stages (model.train, model.sample). */
+export { modelStages, type TrainParams } from "./stages.ts";
+
+/** Training. */
+export { trainModel, type TrainRunOptions, type TrainSummary } from "./train/trainer.ts";
+export { learningRate, type ScheduleOpts } from "./train/schedule.ts";
+
+/** Sampling and export (the CLI's `lathe sample` and `lathe export`). */
+export { sample, generate, type SampleOptions, type SampleResult } from "./infer/sample.ts";
+export { exportHf, type ExportHfOptions } from "./infer/export-hf.ts";
+export { HostModel } from "./infer/host-model.ts";
+export { loadHostModel } from "./infer/load.ts";
+
+/** Models, configs and estimates. */
+export { buildModel, type LanguageModel } from "./nn/model.ts";
+export {
+  resolveModelConfig, resolveTrainConfig, modelSectionDefaults, parseDuration,
+  type ModelConfig, type GptConfig, type RnnConfig, type HybridConfig, type TrainConfig,
+} from "./config.ts";
+export { estimate, formatEstimate, checkFits, type Estimate, type DeviceLimits } from "./estimate.ts";
+
+/** Files. */
+export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type TensorMap } from "./io/safetensors.ts";
+
+/** Errors. */
+export { ModelConfigError, DoesNotFitError, NonFiniteError, CheckpointError } from "./errors.ts";

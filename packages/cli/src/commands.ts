@@ -1,0 +1,139 @@
+// The table of `lathe` commands: positionals, options, help text, examples. args.ts parses against it and
+// usage.ts prints it, so help and parsing can never disagree.
+import type { CommandSpec, OptionSpec } from "./args.ts";
+
+const set: OptionSpec = {
+  type: "string",
+  multiple: true,
+  value: "key=value",
+  description: "Override a recipe field, e.g. --set train.lr=1e-3 (repeatable)",
+};
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "build",
+    summary: "Build recipes: run every stage that is not cached",
+    description:
+      "Loads each recipe, expands its sweep into trials, plans the stage graph and runs it. Stages whose key (params,\n" +
+      "input contents, version) is already in the cache are not rerun. With no recipe, builds the default recipe named\n" +
+      "in package.json under lathe.default.",
+    positionals: [{ name: "recipes", required: false, variadic: true }],
+    options: {
+      set,
+      dry: { type: "boolean", description: "Run nothing; print for each stage hit or miss and, for a miss, what changed" },
+      json: { type: "boolean", description: "Print one JSON object per line (build events, or the --dry plan)" },
+      plain: { type: "boolean", description: "Plain log lines even in a terminal (the default when not a TTY)" },
+      concurrency: { type: "int", value: "n", description: "Stages running at once (default: number of CPUs)" },
+      continue: { type: "boolean", description: "Keep building independent stages and trials after a failure" },
+      to: { type: "string", value: "stage", description: "Build each trial only up to this stage: collect, clean, tokenizer, pack, train, sample" },
+    },
+    examples: ["lathe build", "lathe build recipes/tiny.yaml --set train.lr=1e-3", "lathe build recipes/tiny.yaml --dry --json", "lathe build recipes/tiny.yaml --to clean --plain"],
+  },
+  {
+    name: "explain",
+    summary: "Say which stages are cached, and for each miss what changed",
+    description:
+      "For every stage of the recipe (or just [stage]): hit or miss, and for a miss what changed since the last\n" +
+      "successful build of that stage: params (train.lr 0.0003 → 0.0001), input files, upstream stages.",
+    positionals: [
+      { name: "recipe", required: true },
+      { name: "stage", required: false },
+    ],
+    options: { set },
+    examples: ["lathe explain recipes/tiny.yaml", "lathe explain recipes/tiny.yaml train --set train.lr=1e-4"],
+  },
+  {
+    name: "graph",
+    summary: "Print the stage graph as Mermaid or Graphviz dot",
+    description: "Prints the recipe's stage graph (all trials) in the chosen format to stdout.",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      format: { type: "string", choices: ["mermaid", "dot"], value: "format", description: "Output format: mermaid or dot (default mermaid)" },
+      set,
+    },
+    examples: ["lathe graph recipes/tiny.yaml --format mermaid", "lathe graph recipes/tiny.yaml --format dot | dot -Tsvg > graph.svg"],
+  },
+  {
+    name: "status",
+    summary: "Show the cache: entries, size, last runs",
+    description: "Summarizes the store in LATHE_CACHE (or <repo>/cache): stage entries by kind, their size, and the latest runs.",
+    positionals: [],
+    options: { json: { type: "boolean", description: "Print the store status as JSON" } },
+    examples: ["lathe status"],
+  },
+  {
+    name: "gc",
+    summary: "Delete cache entries that current recipes do not use",
+    description:
+      "Keeps every stage key that the given recipes (default: all recipes/*.yaml) plan today, and deletes the rest —\n" +
+      "or, with --max-size/--max-age, only as much of the rest as needed, least recently used first.",
+    positionals: [{ name: "recipes", required: false, variadic: true }],
+    options: {
+      "max-size": { type: "string", value: "size", description: "Evict unreferenced entries until the store is at most this big, e.g. 10G" },
+      "max-age": { type: "string", value: "age", description: "Evict unreferenced entries unused for longer than this, e.g. 30d" },
+      dry: { type: "boolean", description: "Report what would be deleted; delete nothing" },
+    },
+    examples: ["lathe gc", "lathe gc --max-size 10G --max-age 30d", "lathe gc --dry"],
+  },
+  {
+    name: "inspect",
+    summary: "Show a data stage's report and sample documents",
+    description: "Builds the recipe up to <stage> if it is not cached, then prints its report: counts per rule and samples.",
+    positionals: [
+      { name: "recipe", required: true },
+      { name: "stage", required: true },
+    ],
+    options: { samples: { type: "int", value: "n", description: "Sample documents to show (default 3)" }, set },
+    examples: ["lathe inspect recipes/tiny.yaml clean", "lathe inspect recipes/tiny.yaml collect --samples 10"],
+  },
+  {
+    name: "sample",
+    summary: "Generate text from a recipe's trained model",
+    description: "Builds the recipe up to its train stage if it is not cached, then streams generated text to stdout.",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      prompt: { type: "string", value: "text", description: "Text to continue (default: empty)" },
+      temperature: { type: "number", value: "t", description: "Sampling temperature (default 0.8)" },
+      "top-k": { type: "int", value: "k", description: "Keep the k most likely tokens (default 0 = all)" },
+      "top-p": { type: "number", value: "p", description: "Keep the smallest set of tokens with probability ≥ p (default 1)" },
+      "max-tokens": { type: "int", value: "n", description: "Tokens to generate (default 200)" },
+      seed: { type: "int", value: "n", description: "Random seed (default 0)" },
+      trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
+      set,
+    },
+    examples: ['lathe sample recipes/tiny.yaml --prompt "Once upon a time" --temperature 0.7 --max-tokens 100'],
+  },
+  {
+    name: "export",
+    summary: "Export a trained model (Hugging Face format)",
+    description: "Builds the recipe up to its train stage if it is not cached, then writes the model and tokenizer to --out.",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      format: { type: "string", choices: ["hf"], value: "format", description: "Export format (default hf)" },
+      out: { type: "string", value: "dir", description: "Output directory (default export/<recipe name>)" },
+      trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
+      set,
+    },
+    examples: ["lathe export recipes/tiny.yaml --format hf --out out/tiny-hf"],
+  },
+  {
+    name: "doctor",
+    summary: "Check the WebGPU adapter (backend, limits, features)",
+    description: "Looks for a WebGPU adapter and prints what it offers, or how to install one.",
+    positionals: [],
+    options: {},
+    examples: ["lathe doctor"],
+  },
+  {
+    name: "help",
+    summary: "Show help for a command",
+    description: "Without a command, lists all commands.",
+    positionals: [{ name: "command", required: false }],
+    options: {},
+    examples: ["lathe help build"],
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,60 @@
+// `lathe build [recipes...]`: plan each recipe and run it through the engine with the chosen renderer, or with
+// --dry print what would run and why. Recipes build one after another; the exit code is non-zero if any failed.
+import { build, plan } from "@lathe/engine";
+import { UsageError, type ParsedArgs } from "../args.ts";
+import { formatDry } from "../dry.ts";
+import { loadPlanned, recipePath, upstreamOf } from "../load.ts";
+import { PIPELINE } from "../plan.ts";
+import { selectRenderer } from "../ui/select.ts";
+import type { Workspace } from "../workspace.ts";
+
+export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
+  const o = args.options;
+  const given = args.positionals.recipes as string[];
+  const files = given.length > 0 ? given.map((r) => recipePath("build", r)) : [defaultRecipe(ws)];
+  const to = o.to as string | undefined;
+  if (to !== undefined && !(PIPELINE as readonly string[]).includes(to)) {
+    throw new UsageError("build", to, `--to must name a pipeline stage (${PIPELINE.join(", ")}), got "${to}"`, `write e.g. --to clean`);
+  }
+  if (o.concurrency !== undefined && (o.concurrency as number) < 1) {
+    throw new UsageError("build", String(o.concurrency), `--concurrency must be at least 1, got ${o.concurrency}`, "write e.g. --concurrency 2");
+  }
+  const sets = (o.set as string[] | undefined) ?? [];
+  let failed = 0;
+  for (const file of files) {
+    const recipe = await loadPlanned(ws, file, { sets, until: to });
+    const graph = to === undefined ? recipe.graph : upstreamOf(recipe.graph, recipe.contexts.map((c) => c.id(to)));
+    if (o.dry) {
+      const planned = await plan(graph, { cacheDir: ws.cacheDir, root: ws.root });
+      if (o.json) process.stdout.write(`${JSON.stringify({ recipe: recipe.shown, stages: planned })}\n`);
+      else process.stdout.write(`${formatDry(recipe.shown, planned)}\n`);
+      continue;
+    }
+    const renderer = selectRenderer({ json: o.json === true, plain: o.plain === true });
+    let summary;
+    try {
+      summary = await build(graph, {
+        cacheDir: ws.cacheDir,
+        root: ws.root,
+        ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
+        continueOnError: o.continue === true,
+        signal,
+        onEvent: (e) => renderer.onEvent(e),
+      });
+    } finally {
+      await renderer.close();
+    }
+    if (!summary.ok) {
+      failed++;
+      if (signal.aborted || o.continue !== true) break;
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function defaultRecipe(ws: Workspace): string {
+  if (!ws.defaultRecipe) {
+    throw new UsageError("build", undefined, `no recipe given and ${ws.root}/package.json names no default`, `pass a recipe (lathe build recipes/x.yaml) or set "lathe": { "default": "recipes/x.yaml" } in package.json`);
+  }
+  return recipePath("build", ws.defaultRecipe);
+}

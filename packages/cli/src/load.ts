@@ -1,0 +1,89 @@
+// Recipe file(s) → stage graph: load with --set overrides, expand the sweep into trials, plan each trial,
+// and optionally cut the graph down to what some target stages need.
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import type { StageDef } from "@lathe/engine";
+import { loadRecipe, planContexts, type PlanContext } from "@lathe/recipe";
+import { closest, UsageError } from "./args.ts";
+import { loadFactories, planTrial } from "./plan.ts";
+import type { Workspace } from "./workspace.ts";
+
+export interface PlannedRecipe {
+  /** Absolute path. */
+  readonly file: string;
+  /** Path as shown to the user (relative to cwd). */
+  readonly shown: string;
+  readonly contexts: readonly PlanContext[];
+  /** Every stage of every trial, upstream first. */
+  readonly graph: readonly StageDef[];
+}
+
+export interface LoadOptions {
+  readonly sets?: readonly string[];
+  /** Plan each trial only up to this pipeline stage (see plan.ts PIPELINE). */
+  readonly until?: string;
+}
+
+/** Resolves a recipe argument against cwd; a missing file is a UsageError naming it. */
+export function recipePath(command: string, arg: string): string {
+  const file = resolve(arg);
+  if (!existsSync(file)) {
+    throw new UsageError(command, arg, `recipe ${arg} does not exist`, `give a path to a .yaml recipe, e.g. recipes/${arg.replace(/^.*\//, "").replace(/\.ya?ml$/, "")}.yaml`);
+  }
+  return file;
+}
+
+export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions = {}): Promise<PlannedRecipe> {
+  const loaded = await loadRecipe(file, { set: opts.sets ?? [], root: ws.root });
+  const contexts = planContexts(loaded);
+  const factories = await loadFactories(opts.until);
+  const graph = contexts.flatMap((ctx) => planTrial(ctx, factories, opts.until));
+  return { file, shown: relative(process.cwd(), file) || file, contexts, graph };
+}
+
+/** The given stages and everything upstream of them, in graph order. */
+export function upstreamOf(graph: readonly StageDef[], targets: readonly string[]): StageDef[] {
+  const byId = new Map(graph.map((s) => [s.id, s]));
+  const keep = new Set<string>();
+  const visit = (id: string) => {
+    if (keep.has(id)) return;
+    keep.add(id);
+    const s = byId.get(id);
+    if (!s) return;
+    for (const input of Object.values(s.inputs)) if ("stage" in input) visit(input.stage);
+  };
+  for (const t of targets) visit(t);
+  return graph.filter((s) => keep.has(s.id));
+}
+
+/** A stage id the user typed, checked against the graph (with "did you mean"). */
+export function checkStageId(command: string, recipe: PlannedRecipe, id: string): string {
+  if (recipe.graph.some((s) => s.id === id)) return id;
+  const ids = recipe.graph.map((s) => s.id);
+  const guess = closest(id, ids);
+  throw new UsageError(
+    command,
+    id,
+    `${recipe.shown} has no stage "${id}"`,
+    guess ? `did you mean "${guess}"?` : `its stages are: ${ids.join(", ")}`,
+  );
+}
+
+/** The trial to use for a single-model command (sample, export): the only one, or the one --trial names. */
+export function pickTrial(command: string, recipe: PlannedRecipe, trial: string | undefined): PlanContext {
+  const prefix = (ctx: PlanContext) => ctx.id("x").slice(0, -1).replace(/\/$/, "");
+  if (trial === undefined) {
+    if (recipe.contexts.length === 1) return recipe.contexts[0];
+    throw new UsageError(
+      command,
+      undefined,
+      `${recipe.shown} is a sweep of ${recipe.contexts.length} trials`,
+      `pick one with --trial, e.g. --trial ${prefix(recipe.contexts[0])} (trials: ${recipe.contexts.map(prefix).join(", ")})`,
+    );
+  }
+  const ctx = recipe.contexts.find((c) => prefix(c) === trial);
+  if (ctx) return ctx;
+  const names = recipe.contexts.map(prefix);
+  const guess = closest(trial, names);
+  throw new UsageError(command, trial, `${recipe.shown} has no trial "${trial}"`, guess ? `did you mean --trial ${guess}?` : `its trials are: ${names.join(", ")}`);
+}

@@ -1,0 +1,28 @@
+// Picks the build renderer: --json → JSON lines, a TTY (and not --plain, not CI) → Ink, otherwise plain lines.
+import { createInkRenderer } from "./ink.tsx";
+import { createJsonRenderer } from "./json.ts";
+import { createPlainRenderer } from "./plain.ts";
+import { exitOnBrokenPipe } from "./pipe.ts";
+import type { Renderer } from "./renderer.ts";
+
+export interface RendererChoice {
+  readonly json?: boolean;
+  readonly plain?: boolean;
+  /** Where the build view goes; domain commands (sample) send it to stderr to keep stdout for their output. */
+  readonly stream?: NodeJS.WriteStream;
+}
+
+export function selectRenderer(choice: RendererChoice): Renderer {
+  const stream = choice.stream ?? process.stdout;
+  const writeLine = (line: string) => {
+    try {
+      stream.write(`${line}\n`);
+    } catch (e) {
+      exitOnBrokenPipe(e);
+      throw e;
+    }
+  };
+  if (choice.json) return createJsonRenderer(writeLine);
+  if (choice.plain || !stream.isTTY || process.env.CI || process.env.TERM === "dumb") return createPlainRenderer({ write: writeLine });
+  return createInkRenderer({ stdout: stream });
+}

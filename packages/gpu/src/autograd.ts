@@ -1,0 +1,112 @@
+// Reverse-mode autograd: ops attach a TapeNode to their output when an input requires grad; backward(loss)
+// walks the nodes in reverse topological order, accumulates gradients, fills .grad of leaves and frees the tape.
+import { ShapeError } from "./errors.ts";
+import type { TapeNode, Tensor } from "./tensor.ts";
+
+let gradDisabled = 0;
+
+/** True when ops should record onto the tape for these inputs. */
+export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
+  if (gradDisabled > 0) return false;
+  return inputs.some((t) => t?.requiresGrad === true);
+}
+
+/** Attach a node to an op's output (call only when needsGrad(...) was true). */
+export function record(out: Tensor, node: TapeNode): Tensor {
+  out.requiresGrad = true;
+  out.node = node;
+  return out;
+}
+
+/** Run fn without recording onto the tape (evaluation, sampling, optimizer steps). */
+export function noGrad<R>(fn: () => R): R {
+  gradDisabled++;
+  let r: R;
+  try {
+    r = fn();
+  } catch (e) {
+    gradDisabled--;
+    throw e;
+  }
+  if (r instanceof Promise) return r.finally(() => gradDisabled--) as R;
+  gradDisabled--;
+  return r;
+}
+
+function topo(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.node?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1]++;
+      const c = inputs[i];
+      if (c.requiresGrad && !seen.has(c)) {
+        seen.add(c);
+        stack.push([c, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Backpropagate from a scalar (size-1) loss. Leaves (requiresGrad, no node) get .grad, added to an existing
+ * .grad. The tape is freed afterwards: backward() can run once per forward.
+ */
+export function backward(loss: Tensor): void {
+  if (loss.size !== 1) throw new ShapeError("backward", `loss ${loss.describe()} is not a scalar`, "reduce it with ops.sum or ops.mean first");
+  if (!loss.requiresGrad) throw new ShapeError("backward", `loss ${loss.describe()} does not require grad`, "make a parameter with { requiresGrad: true } and don't compute the loss inside noGrad()");
+  const dev = loss.device;
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(loss, dev.full(loss.shape, 1));
+  for (const t of topo(loss)) {
+    const g = grads.get(t);
+    if (!g) continue;
+    grads.delete(t);
+    const node = t.node;
+    if (!node) {
+      if (t.grad) {
+        dev.backend.accumulate(t.grad.buf, g.buf, t.size);
+        g.dispose();
+      } else {
+        t.grad = dev.keep(g);
+      }
+      continue;
+    }
+    const gin = node.backward(g);
+    g.dispose();
+    node.inputs.forEach((inp, k) => {
+      const gi = gin[k];
+      if (!gi) return;
+      if (!inp.requiresGrad) {
+        gi.dispose();
+        return;
+      }
+      const prev = grads.get(inp);
+      if (prev) {
+        dev.backend.accumulate(prev.buf, gi.buf, inp.size);
+        gi.dispose();
+      } else grads.set(inp, gi);
+    });
+    node.release();
+    t.node = null;
+    t.requiresGrad = false;
+  }
+  for (const g of grads.values()) g.dispose();
+}
+
+/** Dispose the .grad of each tensor. */
+export function zeroGrad(params: readonly Tensor[]): void {
+  for (const p of params) {
+    p.grad?.dispose();
+    p.grad = null;
+  }
+}

@@ -1,0 +1,78 @@
+// The kernel-level interface every backend implements (CPU references, WebGPU kernels). Buffers are opaque
+// handles; every method enqueues work in call order and returns immediately, except read().
+// Dimension letters: B batch, T time, C channels, V vocab, N rows, Hd recurrent hidden size.
+import type { AdamWParams, DType, HeadDims, MatmulDims, MatmulOpts, TypedArray } from "./types.ts";
+import type { RnnDims } from "./kernels/lstm/reference.ts";
+
+/** An opaque device buffer (a typed array on the CPU backend, a pooled GPUBuffer on WebGPU). */
+export interface Buf {
+  readonly __buf?: never;
+}
+
+export interface Backend {
+  readonly kind: "cpu" | "webgpu";
+  /** Buffer limits (absent on the CPU backend: unlimited). */
+  readonly limits?: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
+  /** Counters for tests and profiles (WebGPU only). */
+  stats?(): { readonly submits: number; readonly dispatches: number; readonly liveBytes: number; readonly pooledBytes: number };
+  /** Allocate n elements; `what` names the tensor in capacity errors (e.g. "qkv (4,64,384) f32"). */
+  alloc(n: number, dtype: DType, what: string): Buf;
+  free(b: Buf): void;
+  write(b: Buf, data: TypedArray): void;
+  read(b: Buf, n: number, dtype: DType): Promise<TypedArray>;
+  /** Submit pending work. */
+  flush(): void;
+  destroy(): void;
+
+  fill(out: Buf, value: number, n: number, dtype: DType): void;
+  copy(out: Buf, src: Buf, n: number): void;
+  add(out: Buf, a: Buf, b: Buf, n: number, nb: number): void;
+  mul(out: Buf, a: Buf, b: Buf, n: number, nb: number): void;
+  scale(out: Buf, a: Buf, s: number, n: number): void;
+  accumulate(dst: Buf, src: Buf, n: number): void;
+  sumRows(out: Buf, x: Buf, rows: number, cols: number): void;
+
+  matmul(out: Buf, a: Buf, b: Buf, bias: Buf | null, d: MatmulDims, o: MatmulOpts): void;
+  matmulBackward(da: Buf | null, db: Buf | null, dbias: Buf | null, dout: Buf, a: Buf, b: Buf, d: MatmulDims, o: MatmulOpts): void;
+
+  embedding(out: Buf, ids: Buf, table: Buf, N: number, C: number): void;
+  embeddingBackward(dtable: Buf, dout: Buf, ids: Buf, N: number, V: number, C: number): void;
+
+  layerNorm(out: Buf, mean: Buf, rstd: Buf, x: Buf, w: Buf, b: Buf, N: number, C: number, eps: number): void;
+  layerNormBackward(dx: Buf, dw: Buf, db: Buf, dout: Buf, x: Buf, w: Buf, mean: Buf, rstd: Buf, N: number, C: number): void;
+  rmsNorm(out: Buf, rstd: Buf, x: Buf, w: Buf, N: number, C: number, eps: number): void;
+  rmsNormBackward(dx: Buf, dw: Buf, dout: Buf, x: Buf, w: Buf, rstd: Buf, N: number, C: number): void;
+
+  gelu(out: Buf, x: Buf, n: number): void;
+  geluBackward(dx: Buf, dout: Buf, x: Buf, n: number): void;
+  silu(out: Buf, x: Buf, n: number): void;
+  siluBackward(dx: Buf, dout: Buf, x: Buf, n: number): void;
+  swiglu(out: Buf, gate: Buf, up: Buf, n: number): void;
+  swigluBackward(dgate: Buf, dup: Buf, dout: Buf, gate: Buf, up: Buf, n: number): void;
+
+  softmax(out: Buf, x: Buf, N: number, C: number): void;
+  softmaxBackward(dx: Buf, dout: Buf, y: Buf, N: number, C: number): void;
+
+  rope(out: Buf, qkv: Buf, d: HeadDims, base: number): void;
+  ropeBackward(dqkv: Buf, dout: Buf, d: HeadDims, base: number): void;
+  attention(out: Buf, lse: Buf, qkv: Buf, d: HeadDims, causal: boolean): void;
+  attentionBackward(dqkv: Buf, dout: Buf, out: Buf, lse: Buf, qkv: Buf, d: HeadDims, causal: boolean): void;
+
+  crossEntropy(losses: Buf, weights: Buf, lse: Buf, logits: Buf, targets: Buf, mask: Buf | null, N: number, V: number, ignoreIndex: number): void;
+  crossEntropyMean(out: Buf, denom: Buf, losses: Buf, weights: Buf, N: number): void;
+  crossEntropyBackward(dlogits: Buf, dloss: Buf, denom: Buf, logits: Buf, lse: Buf, targets: Buf, weights: Buf, N: number, V: number): void;
+
+  dropout(out: Buf, x: Buf, n: number, p: number, seed: number): void;
+  dropoutBackward(dx: Buf, dout: Buf, n: number, p: number, seed: number): void;
+
+  lstm(hs: Buf, cs: Buf, acts: Buf, xProj: Buf, wh: Buf, h0: Buf | null, c0: Buf | null, d: RnnDims): void;
+  lstmBackward(dxProj: Buf, dwh: Buf, dh0: Buf | null, dc0: Buf | null, dh: Buf, hs: Buf, cs: Buf, acts: Buf, wh: Buf, h0: Buf | null, c0: Buf | null, d: RnnDims): void;
+  gru(hs: Buf, acts: Buf, hn: Buf, xProj: Buf, wh: Buf, h0: Buf | null, d: RnnDims): void;
+  gruBackward(dxProj: Buf, dwh: Buf, dh0: Buf | null, dh: Buf, hs: Buf, acts: Buf, hn: Buf, wh: Buf, h0: Buf | null, d: RnnDims): void;
+
+  sum(out: Buf, x: Buf, n: number): void;
+  max(out: Buf, x: Buf, n: number): void;
+  /** out[outIndex] = sum of x². */
+  sumSquares(out: Buf, outIndex: number, x: Buf, n: number): void;
+  adamw(p: Buf, g: Buf, m: Buf, v: Buf, n: number, hp: AdamWParams): void;
+}

@@ -1,0 +1,92 @@
+// The CPU backend: every kernel is its plain TypeScript reference over typed arrays. Slow, exact, the oracle.
+import type { Backend, Buf } from "./backend.ts";
+import type { DType, TypedArray } from "./types.ts";
+import * as ew from "./kernels/elementwise/reference.ts";
+import * as emb from "./kernels/embedding/reference.ts";
+import * as ln from "./kernels/layernorm/reference.ts";
+import * as rms from "./kernels/rmsnorm/reference.ts";
+import * as act from "./kernels/activation/reference.ts";
+import * as sm from "./kernels/softmax/reference.ts";
+import * as rope from "./kernels/rope/reference.ts";
+import * as ce from "./kernels/crossentropy/reference.ts";
+import * as drop from "./kernels/dropout/reference.ts";
+import * as lstm from "./kernels/lstm/reference.ts";
+import * as gru from "./kernels/gru/reference.ts";
+import * as red from "./kernels/reduce/reference.ts";
+import * as adam from "./kernels/adamw/reference.ts";
+import * as mm from "./kernels/matmul/reference.ts";
+import * as attn from "./ref/attention.ts";
+
+type F = Float32Array;
+type I = Int32Array;
+const f = (b: Buf): F => b as unknown as F;
+const fo = (b: Buf | null): F | null => (b === null ? null : (b as unknown as F));
+const i = (b: Buf): I => b as unknown as I;
+
+export function createCpuBackend(): Backend {
+  return {
+    kind: "cpu",
+    alloc: (n: number, dtype: DType) => (dtype === "i32" ? new Int32Array(n) : new Float32Array(n)) as unknown as Buf,
+    free: () => {},
+    write: (b, data) => (b as unknown as TypedArray).set(data),
+    read: async (b, n) => (b as unknown as TypedArray).slice(0, n),
+    flush: () => {},
+    destroy: () => {},
+
+    fill: (out, v, n) => ew.fillRef(f(out), v, n),
+    copy: (out, src, n) => f(out).set(f(src).subarray(0, n)),
+    add: (out, a, b, n, nb) => ew.addForwardRef(f(out), f(a), f(b), n, nb),
+    mul: (out, a, b, n, nb) => ew.mulForwardRef(f(out), f(a), f(b), n, nb),
+    scale: (out, a, s, n) => ew.scaleForwardRef(f(out), f(a), s, n),
+    accumulate: (dst, src, n) => ew.accumulateRef(f(dst), f(src), n),
+    sumRows: (out, x, rows, cols) => ew.sumRowsRef(f(out), f(x), rows, cols),
+
+    matmul: (out, a, b, bias, d, o) => mm.matmulForwardRef(f(out), f(a), f(b), fo(bias), d, o),
+    matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackwardRef(fo(da), fo(db), fo(dbias), f(dout), f(a), f(b), d, o),
+
+    embedding: (out, ids, table, N, C) => emb.embeddingForwardRef(f(out), i(ids), f(table), N, C),
+    embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackwardRef(f(dt), f(dout), i(ids), N, V, C),
+
+    layerNorm: (out, mean, rstd, x, w, b, N, C, eps) => ln.layerNormForwardRef(f(out), f(mean), f(rstd), f(x), f(w), f(b), N, C, eps),
+    layerNormBackward: (dx, dw, db, dout, x, w, mean, rstd, N, C) =>
+      ln.layerNormBackwardRef(f(dx), f(dw), f(db), f(dout), f(x), f(w), f(mean), f(rstd), N, C),
+    rmsNorm: (out, rstd, x, w, N, C, eps) => rms.rmsNormForwardRef(f(out), f(rstd), f(x), f(w), N, C, eps),
+    rmsNormBackward: (dx, dw, dout, x, w, rstd, N, C) => rms.rmsNormBackwardRef(f(dx), f(dw), f(dout), f(x), f(w), f(rstd), N, C),
+
+    gelu: (out, x, n) => act.geluForwardRef(f(out), f(x), n),
+    geluBackward: (dx, dout, x, n) => act.geluBackwardRef(f(dx), f(dout), f(x), n),
+    silu: (out, x, n) => act.siluForwardRef(f(out), f(x), n),
+    siluBackward: (dx, dout, x, n) => act.siluBackwardRef(f(dx), f(dout), f(x), n),
+    swiglu: (out, g, u, n) => act.swigluForwardRef(f(out), f(g), f(u), n),
+    swigluBackward: (dg, du, dout, g, u, n) => act.swigluBackwardRef(f(dg), f(du), f(dout), f(g), f(u), n),
+
+    softmax: (out, x, N, C) => sm.softmaxForwardRef(f(out), f(x), N, C),
+    softmaxBackward: (dx, dout, y, N, C) => sm.softmaxBackwardRef(f(dx), f(dout), f(y), N, C),
+
+    rope: (out, qkv, d, base) => rope.ropeForwardRef(f(out), f(qkv), d, base),
+    ropeBackward: (dq, dout, d, base) => rope.ropeBackwardRef(f(dq), f(dout), d, base),
+    attention: (out, lse, qkv, d, causal) => attn.attentionForwardRef(f(out), f(lse), f(qkv), d, causal),
+    attentionBackward: (dq, dout, out, lse, qkv, d, causal) => attn.attentionBackwardRef(f(dq), f(dout), f(out), f(lse), f(qkv), d, causal),
+
+    crossEntropy: (losses, weights, lse, logits, targets, mask, N, V, ig) =>
+      ce.crossEntropyForwardRef(f(losses), f(weights), f(lse), f(logits), i(targets), fo(mask), N, V, ig),
+    crossEntropyMean: (out, denom, losses, weights, N) => ce.crossEntropyMeanRef(f(out), f(denom), f(losses), f(weights), N),
+    crossEntropyBackward: (dl, dloss, denom, logits, lse, targets, weights, N, V) =>
+      ce.crossEntropyBackwardRef(f(dl), f(dloss), f(denom), f(logits), f(lse), i(targets), f(weights), N, V),
+
+    dropout: (out, x, n, p, seed) => drop.dropoutForwardRef(f(out), f(x), n, p, seed),
+    dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackwardRef(f(dx), f(dout), n, p, seed),
+
+    lstm: (hs, cs, acts, xp, wh, h0, c0, d) => lstm.lstmForwardRef(f(hs), f(cs), f(acts), f(xp), f(wh), fo(h0), fo(c0), d),
+    lstmBackward: (dxp, dwh, dh0, dc0, dh, hs, cs, acts, wh, h0, c0, d) =>
+      lstm.lstmBackwardRef(f(dxp), f(dwh), fo(dh0), fo(dc0), f(dh), f(hs), f(cs), f(acts), f(wh), fo(h0), fo(c0), d),
+    gru: (hs, acts, hn, xp, wh, h0, d) => gru.gruForwardRef(f(hs), f(acts), f(hn), f(xp), f(wh), fo(h0), d),
+    gruBackward: (dxp, dwh, dh0, dh, hs, acts, hn, wh, h0, d) =>
+      gru.gruBackwardRef(f(dxp), f(dwh), fo(dh0), f(dh), f(hs), f(acts), f(hn), f(wh), fo(h0), d),
+
+    sum: (out, x, n) => red.sumRef(f(out), f(x), n),
+    max: (out, x, n) => red.maxRef(f(out), f(x), n),
+    sumSquares: (out, k, x, n) => red.sumSquaresRef(f(out).subarray(k), f(x), n),
+    adamw: (p, g, m, v, n, hp) => adam.adamwRef(f(p), f(g), f(m), f(v), n, hp),
+  };
+}

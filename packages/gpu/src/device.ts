@@ -1,0 +1,145 @@
+// Acquire a Dawn WebGPU device: Vulkan first, then GL compatibility (EGL surfaceless, llvmpipe); limits raised to
+// the adapter's maxima; shader-f16 / subgroups / timestamp-query when present; disable_robustness unless
+// LATHE_ROBUSTNESS=1. LATHE_ADAPTER=<substring> picks an adapter by name. doctor() reports what was found.
+import { NoAdapterError } from "./errors.ts";
+
+/** Load Dawn's bindings on first use (so CPU-only users of @lathe/gpu never load the native module). */
+async function dawn(): Promise<(flags: string[]) => GPU> {
+  const { create, globals } = await import("webgpu");
+  Object.assign(globalThis, globals);
+  return create;
+}
+
+export type BackendName = "vulkan" | "opengles";
+
+export interface AcquiredDevice {
+  readonly device: GPUDevice;
+  readonly adapter: GPUAdapter;
+  readonly backend: BackendName;
+  readonly adapterName: string;
+  readonly features: readonly string[];
+  readonly robust: boolean;
+  /** The Dawn instance; keep it referenced for the device's lifetime. */
+  readonly gpu: GPU;
+}
+
+export interface AcquireOptions {
+  /** Keep robust buffer access on (bounds checks in every shader). @default process.env.LATHE_ROBUSTNESS === "1" */
+  readonly robust?: boolean;
+  /** Adapter name substring. @default process.env.LATHE_ADAPTER */
+  readonly adapter?: string;
+}
+
+const LIMITS = [
+  "maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY", "maxComputeWorkgroupSizeZ", "maxStorageBuffersPerShaderStage",
+  "maxComputeWorkgroupsPerDimension", "maxUniformBufferBindingSize", "maxBindGroups",
+] as const;
+const FEATURES = ["shader-f16", "subgroups", "timestamp-query"] as const;
+
+export const INSTALL_HINT =
+  "install Mesa's software Vulkan driver (lavapipe, Mesa >= 25): on Debian 12 add bookworm-backports to the apt source " +
+  "and run `sudo apt-get install -t bookworm-backports mesa-vulkan-drivers`; elsewhere `sudo apt-get install mesa-vulkan-drivers`; " +
+  "or just run `bash scripts/setup.sh`";
+
+export function adapterName(a: GPUAdapter): string {
+  const i = a.info;
+  return `${i.vendor} ${i.architecture} ${i.description}`.replace(/\s+/g, " ").trim() || "unnamed adapter";
+}
+
+interface Probe {
+  readonly backend: BackendName;
+  readonly gpu: GPU;
+  readonly adapter: GPUAdapter | null;
+  readonly error?: string;
+}
+
+async function probe(backend: BackendName, robust: boolean, name: string | undefined): Promise<Probe> {
+  const flags = [`backend=${backend}`];
+  if (!robust) flags.push("enable-dawn-features=disable_robustness");
+  if (name) flags.push(`adapter=${name}`);
+  if (backend === "opengles") process.env.EGL_PLATFORM ??= "surfaceless";
+  try {
+    const create = await dawn();
+    const gpu = create(flags);
+    const opts = (backend === "opengles" ? { featureLevel: "compatibility" } : {}) as GPURequestAdapterOptions;
+    const adapter = await gpu.requestAdapter(opts);
+    return { backend, gpu, adapter };
+  } catch (e) {
+    return { backend, gpu: null as unknown as GPU, adapter: null, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Find an adapter (Vulkan, then GL) and open a device on it with raised limits. */
+export async function acquireDevice(opts: AcquireOptions = {}): Promise<AcquiredDevice> {
+  const robust = opts.robust ?? process.env.LATHE_ROBUSTNESS === "1";
+  const name = opts.adapter ?? process.env.LATHE_ADAPTER;
+  const tried: string[] = [];
+  for (const backend of ["vulkan", "opengles"] as const) {
+    const p = await probe(backend, robust, name);
+    if (!p.adapter) {
+      tried.push(`${backend}${name ? ` adapter~"${name}"` : ""}: ${p.error ?? "no adapter"}`);
+      continue;
+    }
+    const lim = p.adapter.limits;
+    const requiredLimits: Record<string, number> = {};
+    for (const k of LIMITS) requiredLimits[k] = lim[k];
+    const features = FEATURES.filter((f) => p.adapter!.features.has(f));
+    const device = await p.adapter.requestDevice({ requiredLimits, requiredFeatures: features as GPUFeatureName[] });
+    return { device, adapter: p.adapter, backend, adapterName: adapterName(p.adapter), features, robust, gpu: p.gpu };
+  }
+  const hint = name
+    ? `LATHE_ADAPTER="${name}" matches no adapter: unset it, or use a substring of an adapter Dawn lists above. If none is listed, ${INSTALL_HINT}`
+    : INSTALL_HINT;
+  throw new NoAdapterError(tried, hint);
+}
+
+export interface DoctorReport {
+  readonly ok: boolean;
+  readonly adapter: string | null;
+  readonly backend: BackendName | null;
+  readonly robust: boolean;
+  readonly limits: Readonly<Record<string, number>>;
+  readonly features: readonly string[];
+  /** Every adapter feature, not only the ones Lathe asks for. */
+  readonly adapterFeatures: readonly string[];
+  readonly tried: readonly string[];
+  /** Set when no adapter was found. */
+  readonly installHint: string | null;
+}
+
+/** Probe the machine without keeping a device. */
+export async function doctor(): Promise<DoctorReport> {
+  try {
+    const d = await acquireDevice();
+    const limits: Record<string, number> = {};
+    for (const k of LIMITS) limits[k] = d.device.limits[k];
+    const report: DoctorReport = {
+      ok: true, adapter: d.adapterName, backend: d.backend, robust: d.robust, limits, features: d.features,
+      adapterFeatures: [...d.adapter.features].map(String).sort(), tried: [], installHint: null,
+    };
+    d.device.destroy();
+    return report;
+  } catch (e) {
+    if (!(e instanceof NoAdapterError)) throw e;
+    return { ok: false, adapter: null, backend: null, robust: false, limits: {}, features: [], adapterFeatures: [], tried: e.tried, installHint: e.installHint };
+  }
+}
+
+function mib(n: number): string {
+  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(0)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(0)} KiB` : String(n);
+}
+
+/** Human-readable doctor report. */
+export function formatDoctor(r: DoctorReport): string {
+  if (!r.ok) return [`webgpu: no adapter`, ...r.tried.map((t) => `  tried ${t}`), `  fix: ${r.installHint}`].join("\n");
+  const lines = [
+    `webgpu: ${r.adapter}`,
+    `  backend:    ${r.backend}${r.backend === "opengles" ? " (compatibility mode)" : ""}`,
+    `  robustness: ${r.robust ? "on (LATHE_ROBUSTNESS=1)" : "off (disable_robustness)"}`,
+    `  features:   ${r.features.join(", ") || "(none of shader-f16, subgroups, timestamp-query)"}`,
+    `  limits:`,
+    ...Object.entries(r.limits).map(([k, v]) => `    ${k.padEnd(36)} ${/Size$/.test(k) ? mib(v) : v}`),
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,35 @@
+// Expands fast.wgsl for a given rows-per-invocation and workgroup size: the row loop and the 32 k steps of a
+// chunk are unrolled at source level because subgroupBroadcast takes a constant lane and lavapipe keeps named
+// accumulators in registers but spills arrays. Chosen by bench/matmul-variants (v13: 8 rows, workgroup 32).
+import template from "./fast.wgsl" with { type: "text" };
+
+/** Rows per invocation and invocations per workgroup of the promoted variant. */
+export const FAST_ROWS = 8;
+export const FAST_WG = 32;
+
+const COMP = ["x", "y", "z", "w"] as const;
+
+export function fastMatmulSource(rows = FAST_ROWS, wg = FAST_WG): string {
+  const R = [...Array(rows).keys()];
+  const init = R.map((r) => `let arow${r} = aBase + min(row0 + ${r}u, p.M - 1u) * k4n;\n  var acc${r} = vec4f(0.0);`);
+  const chunk: string[] = R.map((r) => `let av${r} = A4[arow${r} + k4 + lane];`);
+  for (let kk = 0; kk < 32; kk++) {
+    chunk.push(`{ let b = B4[bBase + (k + ${kk}u) * n4];`);
+    for (const r of R) chunk.push(`  acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b, acc${r});`);
+    chunk.push("}");
+  }
+  const tail: string[] = [];
+  for (const r of R) {
+    tail.push(`{ let a = A4[arow${r} + k4];`);
+    tail.push(`  acc${r} = fma(vec4f(a.x), b0, fma(vec4f(a.y), b1, fma(vec4f(a.z), b2, fma(vec4f(a.w), b3, acc${r})))); }`);
+  }
+  const store = R.map((r) => `if (row0 + ${r}u < p.M) { store(cBase + (row0 + ${r}u) * n4, acc${r} + bv, accumulate); }`);
+  return template
+    .replace("//@ROWS_INIT", init.join("\n  "))
+    .replace("//@CHUNK", chunk.join("\n    "))
+    .replace("//@TAIL", tail.join("\n    "))
+    .replace("//@STORE", store.join("\n  "))
+    .replaceAll("ROWSu", `${rows}u`)
+    .replaceAll("WGu", `${wg}u`)
+    .replace("@workgroup_size(WG)", `@workgroup_size(${wg})`);
+}

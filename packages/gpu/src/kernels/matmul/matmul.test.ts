@@ -1,0 +1,133 @@
+// matmul kernels vs the CPU reference on seeded random inputs: odd shapes (general kernel), tile-friendly shapes
+// (fast kernel, incl. ragged edges and the k tail), transposes, shared and batched b, bias, accumulate, backward.
+import { afterAll, describe, expect, test } from "bun:test";
+import { acquireDevice } from "../../device.ts";
+import { NoAdapterError } from "../../errors.ts";
+import { Runtime, type GpuBuf } from "../../runtime.ts";
+import type { MatmulDims, MatmulOpts } from "../../types.ts";
+import { hasFastMatmul, matmulBackward, matmulForward, gemm, type MatmulPath } from "./matmul.ts";
+import { matmulBackwardRef, matmulForwardRef } from "./reference.ts";
+
+let rt: Runtime | null = null;
+try {
+  rt = new Runtime(await acquireDevice());
+} catch (e) {
+  if (!(e instanceof NoAdapterError)) throw e;
+  console.log(`skipping matmul GPU tests: ${e.message}`);
+}
+afterAll(() => rt?.destroy());
+
+function rand(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s ^ (s >>> 15), 2246822519) + 374761393) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+function upload(r: Runtime, x: Float32Array): GpuBuf {
+  const b = r.alloc(Math.max(x.length, 1) * 4, "test input");
+  if (x.length) r.write(b, x);
+  return b;
+}
+
+async function download(r: Runtime, b: GpuBuf, n: number): Promise<Float32Array> {
+  return new Float32Array(await r.read(b, n * 4));
+}
+
+/** max |got - want| / (1 + |want|) */
+function relErr(got: Float32Array, want: Float32Array): number {
+  let e = 0;
+  for (let i = 0; i < want.length; i++) e = Math.max(e, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+  return e;
+}
+
+const TOL = 2e-5;
+/** lavapipe compiles the unrolled fast kernel once per process, which takes seconds on a loaded 2-core machine. */
+const TIMEOUT = 120_000;
+
+type Case = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean];
+// name, batch, M, K, N, transA, transB, bBatched, bias, accumulate
+const forwardCases: Case[] = [
+  ["1x1x1", 1, 1, 1, 1, false, false, false, false, false],
+  ["7x13x5", 1, 7, 13, 5, false, false, false, true, false],
+  ["65x33x17 transB", 1, 65, 33, 17, false, true, false, true, false],
+  ["batched 3x(9x12x20) transA, batched b", 3, 9, 12, 20, true, false, true, false, false],
+  ["transA transB 5x3x4 accumulate", 2, 5, 3, 4, true, true, false, false, true],
+  ["fast 40x68x136 (ragged rows, columns, k tail)", 1, 40, 68, 136, false, false, false, true, false],
+  ["fast batched 2x(24x64x128) shared b, accumulate", 2, 24, 64, 128, false, false, false, false, true],
+  ["fast 33x96x260 transB + bias", 1, 33, 96, 260, false, true, false, true, false],
+  ["fast batched 3x(17x36x12) transA, batched b", 3, 17, 36, 12, true, false, true, false, false],
+];
+
+describe.skipIf(!rt)("matmul forward matches the reference", () => {
+  test.each(forwardCases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
+    const r = rt!;
+    const d: MatmulDims = { batch, M, N, K, bBatched };
+    const o: MatmulOpts = { transA, transB };
+    const a = rand(batch * M * K, 1), b = rand((bBatched ? batch : 1) * K * N, 2), bias = withBias ? rand(N, 3) : null;
+    const init = rand(batch * M * N, 4);
+    const want = init.slice();
+    matmulForwardRef(want, a, b, bias, d, o, accumulate);
+    const [ga, gb, gbias, gout] = [upload(r, a), upload(r, b), bias ? upload(r, bias) : null, upload(r, init)];
+    matmulForward(r, gout, ga, gb, gbias, d, o, accumulate);
+    expect(relErr(await download(r, gout, want.length), want)).toBeLessThan(TOL);
+  }, TIMEOUT);
+});
+
+describe.skipIf(!rt)("both kernels agree on a tile-friendly shape", () => {
+  test.each(["fast", "general"] as MatmulPath[])("the %s kernel matches the reference", async (path) => {
+    const r = rt!;
+    if (path === "fast" && !hasFastMatmul(r)) return console.log("skipping: adapter has no subgroups of >= 8 lanes");
+    const [M, K, N] = [24, 64, 128];
+    const a = rand(M * K, 5), b = rand(K * N, 6), bias = rand(N, 7);
+    const want = new Float32Array(M * N);
+    matmulForwardRef(want, a, b, bias, { batch: 1, M, N, K, bBatched: false }, { transA: false, transB: false });
+    const out = upload(r, new Float32Array(M * N));
+    gemm(r, out, upload(r, a), upload(r, b), upload(r, bias), { batch: 1, M, N, K, transA: false, transB: false, sA: 0, sB: 0, sC: 0 }, false, path);
+    expect(relErr(await download(r, out, M * N), want)).toBeLessThan(TOL);
+  }, TIMEOUT);
+});
+
+describe.skipIf(!rt)("matmul backward matches the reference", () => {
+  const cases: Case[] = [
+    ["7x13x5 + bias", 1, 7, 13, 5, false, false, false, true, false],
+    ["batched 2x(5x6x7) transB, shared b", 2, 5, 6, 7, false, true, false, true, false],
+    ["batched 3x(4x6x5) transA, batched b", 3, 4, 6, 5, true, false, true, false, false],
+    ["transA transB shared b 2x(5x3x4)", 2, 5, 3, 4, true, true, false, false, false],
+    ["fast 2x(24x64x128) shared b + bias", 2, 24, 64, 128, false, false, false, true, false],
+    ["fast 32x64x96 transB accumulate", 1, 32, 64, 96, false, true, false, false, true],
+    ["fast batched 2x(16x32x48) transA, batched b", 2, 16, 32, 48, true, false, true, false, false],
+  ];
+  test.each(cases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
+    const r = rt!;
+    const d: MatmulDims = { batch, M, N, K, bBatched };
+    const o: MatmulOpts = { transA, transB };
+    const nb = (bBatched ? batch : 1) * K * N;
+    const a = rand(batch * M * K, 11), b = rand(nb, 12), dout = rand(batch * M * N, 13);
+    const da0 = rand(a.length, 14), db0 = rand(nb, 15), dbias0 = rand(N, 16);
+    const [da, db, dbias] = [da0.slice(), db0.slice(), dbias0.slice()];
+    matmulBackwardRef(da, db, withBias ? dbias : null, dout, a, b, d, o, accumulate);
+    const [gda, gdb, gdbias] = [upload(r, da0), upload(r, db0), upload(r, dbias0)];
+    matmulBackward(r, gda, gdb, withBias ? gdbias : null, upload(r, dout), upload(r, a), upload(r, b), d, o, accumulate);
+    expect(relErr(await download(r, gda, da.length), da)).toBeLessThan(TOL);
+    expect(relErr(await download(r, gdb, db.length), db)).toBeLessThan(TOL);
+    if (withBias) expect(relErr(await download(r, gdbias, N), dbias)).toBeLessThan(TOL);
+  }, TIMEOUT);
+});
+
+describe.skipIf(!rt)("determinism", () => {
+  test("the same inputs give bitwise-identical outputs run to run", async () => {
+    const r = rt!;
+    const [M, K, N] = [40, 68, 136];
+    const a = upload(r, rand(M * K, 21)), b = upload(r, rand(K * N, 22));
+    const runOnce = async () => {
+      const out = upload(r, new Float32Array(M * N));
+      matmulForward(r, out, a, b, null, { batch: 1, M, N, K, bBatched: false }, { transA: false, transB: false });
+      return download(r, out, M * N);
+    };
+    expect(Array.from(await runOnce())).toEqual(Array.from(await runOnce()));
+  }, TIMEOUT);
+});

@@ -1,0 +1,132 @@
+// WebGPU dispatchers for batched matmul and its backward, with the signatures of reference.ts plus the runtime.
+// Routing: fast.wgsl (subgroup-broadcast register blocking; N, K multiples of 4, subgroups of >= 8 lanes) with
+// transposed operands first copied by transpose.wgsl; everything else goes to the general strided kernel matmul.wgsl.
+// Dimension letters: M rows of the output, N its columns, K the contracted dim, R = batch*M stacked rows.
+import { packParams, type GpuBuf, type KernelSpec, type Runtime } from "../../runtime.ts";
+import type { MatmulDims, MatmulOpts } from "../../types.ts";
+import { FAST_ROWS, FAST_WG, fastMatmulSource } from "./fast.ts";
+import generalSrc from "./matmul.wgsl" with { type: "text" };
+import transposeSrc from "./transpose.wgsl" with { type: "text" };
+import colsumSrc from "./colsum.wgsl" with { type: "text" };
+
+const GENERAL: KernelSpec = { name: "matmul.general", code: generalSrc };
+const TRANSPOSE: KernelSpec = { name: "matmul.transpose", code: transposeSrc };
+const COLSUM: KernelSpec = { name: "matmul.colsum", code: colsumSrc };
+let fastSpec: KernelSpec | null = null;
+
+/** One product C(batch,M,N) (+)= op(A)·op(B) (+ bias). Batch strides in elements; 0 shares that operand. */
+export interface Gemm {
+  readonly batch: number;
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly sA: number;
+  readonly sB: number;
+  readonly sC: number;
+}
+
+/** Which kernel runs a product: "auto" picks fast.wgsl whenever the shape and adapter allow it. */
+export type MatmulPath = "auto" | "fast" | "general";
+
+/** True when the adapter can run fast.wgsl (subgroups feature, every subgroup at least 8 lanes). */
+export function hasFastMatmul(rt: Runtime): boolean {
+  const info = (rt.device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number } }).adapterInfo;
+  return rt.features.includes("subgroups") && (info?.subgroupMinSize ?? 0) >= 8;
+}
+
+function fastOk(rt: Runtime, g: Gemm): boolean {
+  return hasFastMatmul(rt) && g.N % 4 === 0 && g.K % 4 === 0;
+}
+
+/** out(batch, cols, rows) = in(batch, rows, cols)ᵀ into a fresh pooled buffer; the caller frees it. */
+function transposed(rt: Runtime, src: GpuBuf, batch: number, rows: number, cols: number): GpuBuf {
+  const dst = rt.alloc(batch * rows * cols * 4, `matmul transpose scratch (${batch},${cols},${rows}) f32`);
+  const params = packParams([["u", rows], ["u", cols], ["u", rows * cols], ["u", rows * cols]]);
+  rt.dispatch(TRANSPOSE, [dst, src], params, [Math.ceil(cols / 16), Math.ceil(rows / 16), batch]);
+  return dst;
+}
+
+/** Encode one product; `accumulate` adds into c instead of overwriting it. */
+export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, accumulate = false, path: MatmulPath = "auto"): void {
+  const { batch, M, N, K } = g;
+  if (batch === 0 || M === 0 || N === 0) return;
+  const flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
+  const useFast = path === "fast" || (path === "auto" && fastOk(rt, g));
+  if (!useFast) {
+    const params = packParams([
+      ["u", M], ["u", N], ["u", K], ["u", flags],
+      ["u", g.sA], ["u", g.sB], ["u", g.sC], ["u", 0],
+      ["u", g.transA ? 1 : K], ["u", g.transA ? M : 1], ["u", g.transB ? 1 : N], ["u", g.transB ? K : 1],
+    ]);
+    rt.dispatch(GENERAL, [c, a, b, bias ?? a], params, [Math.ceil(N / 32), Math.ceil(M / 32), batch]);
+    return;
+  }
+  const scratch: GpuBuf[] = [];
+  let A = a;
+  let sA = g.sA;
+  if (g.transA) {
+    const nb = sA === 0 ? 1 : batch;
+    A = transposed(rt, a, nb, K, M); // stored (K,M) -> (M,K)
+    scratch.push(A);
+    sA = sA === 0 ? 0 : M * K;
+  }
+  let B = b;
+  let sB = g.sB;
+  if (g.transB) {
+    const nb = sB === 0 ? 1 : batch;
+    B = transposed(rt, b, nb, N, K); // stored (N,K) -> (K,N)
+    scratch.push(B);
+    sB = sB === 0 ? 0 : K * N;
+  }
+  fastSpec ??= { name: "matmul.fast", code: fastMatmulSource() };
+  const params = packParams([
+    ["u", M], ["u", N], ["u", K], ["u", flags],
+    ["u", sA / 4], ["u", sB / 4], ["u", g.sC / 4], ["u", 0],
+  ]);
+  rt.dispatch(fastSpec, [c, A, B, bias ?? A], params, [Math.ceil(N / 4 / FAST_WG), Math.ceil(M / FAST_ROWS), batch]);
+  for (const s of scratch) rt.free(s);
+}
+
+/** out = op(a)·op(b) + bias (ops.matmul forward). Shapes as in reference.ts. */
+export function matmulForward(
+  rt: Runtime, out: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, d: MatmulDims, o: MatmulOpts, accumulate = false,
+): void {
+  const { batch, M, N, K } = d;
+  gemm(rt, out, a, b, bias, { batch, M, N, K, transA: o.transA, transB: o.transB, sA: M * K, sB: d.bBatched ? K * N : 0, sC: M * N }, accumulate);
+}
+
+/** Column sums of x (rows, N) into out (N), deterministic. */
+export function biasGrad(rt: Runtime, out: GpuBuf, x: GpuBuf, rows: number, N: number, accumulate = false): void {
+  rt.dispatch(COLSUM, [out, x], packParams([["u", rows], ["u", N], ["u", accumulate ? 1 : 0], ["u", 0]]), [Math.ceil(N / 64)]);
+}
+
+/** Gradients of matmulForward; see matmulBackwardRef. Each non-null output is overwritten (or added to). */
+export function matmulBackward(
+  rt: Runtime, da: GpuBuf | null, db: GpuBuf | null, dbias: GpuBuf | null,
+  dout: GpuBuf, a: GpuBuf, b: GpuBuf, d: MatmulDims, o: MatmulOpts, accumulate = false,
+): void {
+  const { batch, M, N, K } = d;
+  const sBt = d.bBatched ? K * N : 0;
+  if (da) {
+    // da = dout·op(b)ᵀ, or for a stored transposed, daᵀ = op(b)·doutᵀ.
+    if (!o.transA) gemm(rt, da, dout, b, null, { batch, M, N: K, K: N, transA: false, transB: !o.transB, sA: M * N, sB: sBt, sC: M * K }, accumulate);
+    else gemm(rt, da, b, dout, null, { batch, M: K, N: M, K: N, transA: o.transB, transB: true, sA: sBt, sB: M * N, sC: K * M }, accumulate);
+  }
+  if (db) {
+    if (d.bBatched) {
+      // db = op(a)ᵀ·dout, or for b stored transposed, dbᵀ = doutᵀ·op(a).
+      if (!o.transB) gemm(rt, db, a, dout, null, { batch, M: K, N, K: M, transA: !o.transA, transB: false, sA: M * K, sB: M * N, sC: K * N }, accumulate);
+      else gemm(rt, db, dout, a, null, { batch, M: N, N: K, K: M, transA: true, transB: o.transA, sA: M * N, sB: M * K, sC: N * K }, accumulate);
+    } else {
+      // Shared b: sum over the batch = one product over the R = batch*M stacked rows (a made (R,K) first).
+      const R = batch * M;
+      const aRows = o.transA ? transposed(rt, a, batch, K, M) : a;
+      if (!o.transB) gemm(rt, db, aRows, dout, null, { batch: 1, M: K, N, K: R, transA: true, transB: false, sA: 0, sB: 0, sC: 0 }, accumulate);
+      else gemm(rt, db, dout, aRows, null, { batch: 1, M: N, N: K, K: R, transA: true, transB: false, sA: 0, sB: 0, sC: 0 }, accumulate);
+      if (aRows !== a) rt.free(aRows);
+    }
+  }
+  if (dbias) biasGrad(rt, dbias, dout, batch * M, N, accumulate);
+}

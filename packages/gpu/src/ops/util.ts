@@ -1,0 +1,37 @@
+// Helpers shared by the differentiable ops: shape checks and node construction.
+import { ShapeError } from "../errors.ts";
+import type { TapeNode, Tensor } from "../tensor.ts";
+import type { DType } from "../types.ts";
+
+export function fmt(t: Tensor): string {
+  return `${t.name} [${t.shape.join(",")}] ${t.dtype}`;
+}
+
+export function expectDtype(op: string, t: Tensor, dtype: DType): void {
+  if (t.dtype !== dtype) throw new ShapeError(op, `${fmt(t)} must be ${dtype}`, dtype === "i32" ? "token ids are Int32Array tensors" : "pass a Float32Array tensor");
+}
+
+export function expectRank(op: string, t: Tensor, rank: number | [number, number]): void {
+  const [lo, hi] = typeof rank === "number" ? [rank, rank] : rank;
+  if (t.shape.length < lo || t.shape.length > hi) throw new ShapeError(op, `${fmt(t)} has rank ${t.shape.length}, expected ${lo === hi ? lo : `${lo}..${hi}`}`, "reshape it first");
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function last(t: Tensor): number {
+  return t.shape[t.shape.length - 1] ?? 1;
+}
+
+/** A node whose saved internal tensors are disposed on release. */
+export function node(op: string, inputs: readonly Tensor[], saved: readonly Tensor[], backward: (g: Tensor) => (Tensor | null)[]): TapeNode {
+  return {
+    op,
+    inputs,
+    backward,
+    release: () => {
+      for (const s of saved) s.dispose();
+    },
+  };
+}

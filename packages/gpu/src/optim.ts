@@ -1,0 +1,65 @@
+// Optimizer-side ops: fused AdamW over a parameter list, global gradient-norm clipping, and host-side sampling.
+import { ShapeError } from "./errors.ts";
+import { sampleLogitsRef, type SampleOptions } from "./kernels/sample/reference.ts";
+import type { Tensor } from "./tensor.ts";
+
+/** AdamW moments for a list of parameters; step counts updates done. */
+export interface AdamWState {
+  readonly m: Tensor[];
+  readonly v: Tensor[];
+  step: number;
+}
+
+export interface AdamWHyper {
+  readonly lr: number;
+  /** @default 0.9 */
+  readonly beta1?: number;
+  /** @default 0.95 */
+  readonly beta2?: number;
+  /** @default 1e-8 */
+  readonly eps?: number;
+  /** One value for all params, or one per param (e.g. 0 for norms and biases). @default 0 */
+  readonly weightDecay?: number | readonly number[];
+}
+
+/** Zeroed moments for params (kept outside tidy scopes). */
+export function adamwState(params: readonly Tensor[]): AdamWState {
+  const mk = (p: Tensor, s: string): Tensor => p.device.keep(p.device.zeros(p.shape, "f32", { name: `${p.name}.${s}` }));
+  return { m: params.map((p) => mk(p, "m")), v: params.map((p) => mk(p, "v")), step: 0 };
+}
+
+/** One fused AdamW update of every param that has a .grad (in place). */
+export function adamw(params: readonly Tensor[], state: AdamWState, hp: AdamWHyper): void {
+  if (state.m.length !== params.length) throw new ShapeError("adamw", `state has ${state.m.length} moments for ${params.length} params`, "create the state with adamwState(params) for the same list");
+  state.step++;
+  params.forEach((p, i) => {
+    if (!p.grad) return;
+    const wd = typeof hp.weightDecay === "number" ? hp.weightDecay : (hp.weightDecay?.[i] ?? 0);
+    p.device.backend.adamw(p.buf, p.grad.buf, state.m[i].buf, state.v[i].buf, p.size, {
+      lr: hp.lr, beta1: hp.beta1 ?? 0.9, beta2: hp.beta2 ?? 0.95, eps: hp.eps ?? 1e-8, weightDecay: wd, step: state.step,
+    });
+  });
+}
+
+/** Global L2 norm of all grads; when over maxNorm, scales every grad by maxNorm/norm. Returns the norm before clipping. */
+export async function clipGradNorm(params: readonly Tensor[], maxNorm: number): Promise<number> {
+  const withGrad = params.filter((p) => p.grad);
+  if (withGrad.length === 0) return 0;
+  const dev = withGrad[0].device;
+  const parts = dev.empty([withGrad.length], "f32", { name: "gradnorm.parts" });
+  withGrad.forEach((p, i) => dev.backend.sumSquares(parts.buf, i, p.grad!.buf, p.size));
+  const total = dev.empty([1], "f32", { name: "gradnorm" });
+  dev.backend.sum(total.buf, parts.buf, withGrad.length);
+  const norm = Math.sqrt((await total.read())[0]);
+  for (const t of [parts, total]) t.dispose();
+  if (norm > maxNorm && Number.isFinite(norm)) {
+    const s = maxNorm / (norm + 1e-6);
+    for (const p of withGrad) p.device.backend.scale(p.grad!.buf, p.grad!.buf, s, p.size);
+  }
+  return norm;
+}
+
+/** Draw a token from a logits row (V) with temperature, top-k, top-p; rng returns uniforms in [0,1). */
+export function sampleLogits(logits: Float32Array, opts: Partial<SampleOptions>, rng: () => number): number {
+  return sampleLogitsRef(logits, { temperature: opts.temperature ?? 1, topK: opts.topK ?? 0, topP: opts.topP ?? 1 }, rng);
+}

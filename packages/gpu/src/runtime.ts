@@ -1,0 +1,285 @@
+// The WebGPU runtime: pipeline cache keyed by (source, constants), pooled storage buffers in size classes,
+// one shared command encoder/compute pass that ops append to (submitted on read, flush, or every
+// MAX_PENDING dispatches), a uniform ring for per-dispatch params, and error scopes that name the kernel.
+import { CapacityError, DeviceLostError, GpuKernelError } from "./errors.ts";
+import type { AcquiredDevice } from "./device.ts";
+
+/** Dispatches per submit before an automatic flush. */
+const MAX_PENDING = 1024;
+const UNIFORM_SLOT = 256;
+const UNIFORM_RING = 4096 * UNIFORM_SLOT;
+
+let nextId = 1;
+
+/** A pooled GPU buffer. `bytes` is the requested size; the GPUBuffer may be larger (size class). */
+export class GpuBuf {
+  readonly id = nextId++;
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly bytes: number,
+  ) {}
+}
+
+/** Round a byte size up to its pool class: 4 classes per power of two, at least 256 bytes. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 256) return 256;
+  const p = 2 ** Math.floor(Math.log2(bytes - 1));
+  const step = Math.max(p / 4, 256);
+  return Math.ceil(bytes / step) * step;
+}
+
+export interface KernelSpec {
+  /** Shown in errors and profiles. */
+  readonly name: string;
+  readonly code: string;
+  /** WGSL override constants. */
+  readonly constants?: Readonly<Record<string, number>>;
+}
+
+export class Runtime {
+  readonly device: GPUDevice;
+  readonly limits: GPUSupportedLimits;
+  readonly features: readonly string[];
+  readonly name: string;
+  #acq: AcquiredDevice;
+  #pipelines = new Map<string, GPUComputePipeline>();
+  #bindGroups = new Map<string, GPUBindGroup>();
+  #pool = new Map<number, GPUBuffer[]>();
+  #staging: GPUBuffer[] = [];
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #pending = 0;
+  #pendingBufs = new Set<GPUBuffer>();
+  #kernelsInBatch = new Set<string>();
+  #uniform: GPUBuffer;
+  #uniformOffset = 0;
+  #uniformData = new ArrayBuffer(UNIFORM_RING);
+  #errors: Promise<Error | null>[] = [];
+  #uncaptured: Error | null = null;
+  #lost: DeviceLostError | null = null;
+  #destroyed = false;
+  #dummies: GpuBuf[] = [];
+  /** Bytes held by live buffers and by the pool. */
+  liveBytes = 0;
+  pooledBytes = 0;
+  submits = 0;
+  dispatches = 0;
+
+  constructor(acq: AcquiredDevice) {
+    this.#acq = acq;
+    this.device = acq.device;
+    this.limits = acq.device.limits;
+    this.features = acq.features;
+    this.name = acq.adapterName;
+    this.#uniform = this.device.createBuffer({ size: UNIFORM_RING, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: "lathe.params" });
+    this.device.lost.then((info) => {
+      if (!this.#destroyed) this.#lost = new DeviceLostError(String(info.reason), info.message);
+    });
+    this.device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
+      const kind = ev.error instanceof GPUOutOfMemoryError ? "out-of-memory" : ev.error instanceof GPUValidationError ? "validation" : "internal";
+      this.#uncaptured ??= new GpuKernelError([...this.#kernelsInBatch].join(", ") || "(unknown)", kind, ev.error.message);
+    };
+  }
+
+  /** Allocate a storage buffer of at least `bytes`, from the pool when possible. */
+  alloc(bytes: number, what: string): GpuBuf {
+    this.#check();
+    const lim = this.limits.maxStorageBufferBindingSize;
+    if (bytes > lim) throw new CapacityError(what, bytes, "maxStorageBufferBindingSize", lim);
+    if (bytes > this.limits.maxBufferSize) throw new CapacityError(what, bytes, "maxBufferSize", this.limits.maxBufferSize);
+    const size = Math.min(sizeClass(bytes), Math.max(lim - (lim % 4), 4));
+    const free = this.#pool.get(size);
+    let buffer = free?.pop();
+    if (buffer) this.pooledBytes -= size;
+    else buffer = this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: what });
+    this.liveBytes += size;
+    return new GpuBuf(buffer, bytes);
+  }
+
+  /** The i-th small placeholder buffer, bound to slots a kernel variant does not use (distinct per slot). */
+  dummy(i: number): GpuBuf {
+    while (this.#dummies.length <= i) {
+      const buffer = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE, label: `lathe.dummy${this.#dummies.length}` });
+      this.#dummies.push(new GpuBuf(buffer, 16));
+    }
+    return this.#dummies[i];
+  }
+
+  /** Return a buffer to the pool. Safe while encoded work still uses it: later work is ordered after it. */
+  free(b: GpuBuf): void {
+    const size = b.buffer.size;
+    this.liveBytes -= size;
+    this.pooledBytes += size;
+    let list = this.#pool.get(size);
+    if (!list) this.#pool.set(size, (list = []));
+    list.push(b.buffer);
+  }
+
+  /** Upload data (flushes first when pending work touches the buffer, so order is kept). */
+  write(b: GpuBuf, data: ArrayBufferView, byteOffset = 0): void {
+    this.#check();
+    if (this.#pendingBufs.has(b.buffer)) this.flush();
+    this.device.queue.writeBuffer(b.buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  #pipeline(spec: KernelSpec): GPUComputePipeline {
+    const key = `${spec.code}\u0000${JSON.stringify(spec.constants ?? {})}`;
+    let p = this.#pipelines.get(key);
+    if (!p) {
+      this.device.pushErrorScope("validation");
+      const module = this.device.createShaderModule({ code: spec.code, label: spec.name });
+      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main", constants: spec.constants ?? {} }, label: spec.name });
+      this.#errors.push(
+        this.device.popErrorScope().then((e) => {
+          if (!e) return null;
+          this.#pipelines.delete(key); // the next use recompiles and reports the same error, not "invalid pipeline"
+          return new GpuKernelError(spec.name, "validation", e.message);
+        }),
+      );
+      this.#pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  #encoderPass(): GPUComputePassEncoder {
+    this.#encoder ??= this.device.createCommandEncoder();
+    this.#pass ??= this.#encoder.beginComputePass();
+    return this.#pass;
+  }
+
+  /**
+   * Encode one dispatch. buffers bind at 0..n-1 in order; params (if any) bind as a uniform at binding n.
+   * workgroups: [x, y?, z?].
+   */
+  dispatch(spec: KernelSpec, buffers: readonly GpuBuf[], params: ArrayBuffer | null, workgroups: readonly number[]): void {
+    this.#check();
+    const [x, y = 1, z = 1] = workgroups;
+    if (x === 0 || y === 0 || z === 0) return;
+    const pipeline = this.#pipeline(spec);
+    let uOff = -1;
+    if (params) {
+      if (this.#uniformOffset + UNIFORM_SLOT > UNIFORM_RING) this.flush();
+      uOff = this.#uniformOffset;
+      new Uint8Array(this.#uniformData, uOff, params.byteLength).set(new Uint8Array(params));
+      this.#uniformOffset += UNIFORM_SLOT;
+    }
+    const key = `${spec.name}|${buffers.map((b) => b.id).join(",")}|${uOff}|${pipelineId(pipeline)}`;
+    let bg = this.#bindGroups.get(key);
+    if (!bg) {
+      if (this.#bindGroups.size > 8192) this.#bindGroups.clear();
+      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
+      if (params) entries.push({ binding: buffers.length, resource: { buffer: this.#uniform, offset: uOff, size: params.byteLength } });
+      this.device.pushErrorScope("validation");
+      bg = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: spec.name });
+      this.#errors.push(this.device.popErrorScope().then((e) => (e ? new GpuKernelError(spec.name, "validation", e.message) : null)));
+      this.#bindGroups.set(key, bg);
+    }
+    const pass = this.#encoderPass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bg);
+    pass.dispatchWorkgroups(x, y, z);
+    for (const b of buffers) this.#pendingBufs.add(b.buffer);
+    this.#kernelsInBatch.add(spec.name);
+    this.dispatches++;
+    if (++this.#pending >= MAX_PENDING) this.flush();
+  }
+
+  /** Encode a buffer-to-buffer copy. */
+  copy(dst: GpuBuf, src: GpuBuf, bytes: number, dstOffset = 0, srcOffset = 0): void {
+    this.#check();
+    if (bytes === 0) return;
+    this.#encoderPass();
+    this.#pass!.end();
+    this.#pass = null;
+    this.#encoder!.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+    this.#pendingBufs.add(dst.buffer);
+    this.#pendingBufs.add(src.buffer);
+    this.#pending++;
+  }
+
+  /** Submit everything encoded so far. */
+  flush(): void {
+    if (!this.#encoder) return;
+    this.#pass?.end();
+    this.#pass = null;
+    if (this.#uniformOffset > 0) this.device.queue.writeBuffer(this.#uniform, 0, this.#uniformData, 0, this.#uniformOffset);
+    this.device.queue.submit([this.#encoder.finish()]);
+    this.submits++;
+    this.#encoder = null;
+    this.#pending = 0;
+    this.#uniformOffset = 0;
+    this.#pendingBufs.clear();
+  }
+
+  /** Flush, copy `bytes` of b to the host and wait; throws the first recorded kernel/device error. */
+  async read(b: GpuBuf, bytes: number): Promise<ArrayBuffer> {
+    this.#check();
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const idx = this.#staging.findIndex((s) => s.size >= size);
+    const staging = idx >= 0 ? this.#staging.splice(idx, 1)[0] : this.device.createBuffer({ size: sizeClass(size), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.#encoderPass();
+    this.#pass!.end();
+    this.#pass = null;
+    this.#encoder!.copyBufferToBuffer(b.buffer, 0, staging, 0, size);
+    this.flush();
+    await staging.mapAsync(GPUMapMode.READ, 0, size);
+    const out = staging.getMappedRange(0, size).slice(0, bytes);
+    staging.unmap();
+    this.#staging.push(staging);
+    await this.checkErrors();
+    return out;
+  }
+
+  /** Wait for the queue and throw the first recorded error naming its kernel. */
+  async checkErrors(): Promise<void> {
+    const errs = await Promise.all(this.#errors.splice(0));
+    this.#kernelsInBatch.clear();
+    const e = errs.find((x) => x !== null) ?? this.#uncaptured ?? this.#lost;
+    this.#uncaptured = null;
+    if (e) throw e;
+  }
+
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+
+  #check(): void {
+    if (this.#lost) throw this.#lost;
+    if (this.#destroyed) throw new DeviceLostError("destroyed", "the device was destroyed with destroy()");
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#pass = null;
+    this.#encoder = null;
+    for (const list of this.#pool.values()) for (const b of list) b.destroy();
+    for (const b of this.#staging) b.destroy();
+    this.#pool.clear();
+    for (const d of this.#dummies) d.buffer.destroy();
+    this.#uniform.destroy();
+    this.device.destroy();
+    void this.#acq;
+  }
+}
+
+const pipelineIds = new WeakMap<GPUComputePipeline, number>();
+function pipelineId(p: GPUComputePipeline): number {
+  let id = pipelineIds.get(p);
+  if (id === undefined) pipelineIds.set(p, (id = nextId++));
+  return id;
+}
+
+/** Pack kernel params: ("u", n) u32, ("i", n) i32, ("f", x) f32, in WGSL struct order (4-byte fields). */
+export function packParams(fields: readonly (readonly ["u" | "i" | "f", number])[]): ArrayBuffer {
+  const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
+  const dv = new DataView(buf);
+  fields.forEach(([t, v], i) => {
+    if (t === "f") dv.setFloat32(i * 4, v, true);
+    else if (t === "i") dv.setInt32(i * 4, v, true);
+    else dv.setUint32(i * 4, v >>> 0, true);
+  });
+  return buf;
+}

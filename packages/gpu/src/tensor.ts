@@ -1,0 +1,235 @@
+// Tensor and Device: the user-facing handle over a backend. A tensor owns (a reference to) a backend buffer;
+// reshape views share it by refcount. Device tracks tidy() scopes so a training step can free its intermediates.
+import type { Backend, Buf } from "./backend.ts";
+import { DisposedError, ShapeError } from "./errors.ts";
+import { type BufferLimits, checkFits, type MemoryEstimate, type TensorSpec } from "./memory.ts";
+import { normal } from "./rng.ts";
+import { type DType, type TypedArray, sizeOf } from "./types.ts";
+
+/** A refcounted backend buffer. */
+export class Storage {
+  refs = 1;
+  constructor(
+    readonly backend: Backend,
+    readonly buf: Buf,
+    readonly size: number,
+  ) {}
+  release(): void {
+    if (--this.refs === 0) this.backend.free(this.buf);
+  }
+}
+
+/** One recorded op on the tape: its inputs and how to turn the output gradient into input gradients. */
+export interface TapeNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Returns one fresh gradient tensor per input (null where the input needs none). */
+  backward(gout: Tensor): (Tensor | null)[];
+  /** Frees buffers saved for the backward (lse, mean, rstd, gates, ...). */
+  release(): void;
+}
+
+export interface TensorOptions {
+  /** Leaf that collects .grad on backward(). @default false */
+  readonly requiresGrad?: boolean;
+  /** Shown in errors and capacity messages. @default "tensor" */
+  readonly name?: string;
+}
+
+/** Frees the buffer of a tensor that was garbage-collected without dispose(). */
+const collected = new FinalizationRegistry<Storage>((st) => st.release());
+
+export class Tensor {
+  requiresGrad: boolean;
+  grad: Tensor | null = null;
+  node: TapeNode | null = null;
+  name: string;
+  #storage: Storage | null;
+
+  constructor(
+    readonly device: Device,
+    storage: Storage,
+    readonly shape: readonly number[],
+    readonly dtype: DType,
+    opts: TensorOptions = {},
+  ) {
+    this.#storage = storage;
+    collected.register(this, storage, this);
+    this.requiresGrad = opts.requiresGrad ?? false;
+    this.name = opts.name ?? "tensor";
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  get disposed(): boolean {
+    return this.#storage === null;
+  }
+  get storage(): Storage {
+    if (!this.#storage) throw new DisposedError(this.describe());
+    return this.#storage;
+  }
+  /** The backend buffer (for backends and kernels). */
+  get buf(): Buf {
+    return this.storage.buf;
+  }
+  describe(): string {
+    return `${this.name} (${this.shape.join(",")}) ${this.dtype}`;
+  }
+
+  /** Copy to the host; syncs the queue. */
+  async read(): Promise<TypedArray> {
+    return this.device.backend.read(this.buf, this.size, this.dtype);
+  }
+  write(data: TypedArray): void {
+    if (data.length !== this.size) throw new ShapeError("write", `${this.describe()} got ${data.length} values`, `pass exactly ${this.size} values`);
+    if ((this.dtype === "i32") !== data instanceof Int32Array)
+      throw new ShapeError("write", `${this.describe()} got a ${data.constructor.name}`, `pass a ${this.dtype === "i32" ? "Int32Array" : "Float32Array"}`);
+    this.device.backend.write(this.buf, data);
+  }
+  /** Free the buffer (idempotent). The gradient is disposed too. */
+  dispose(): void {
+    if (!this.#storage) return;
+    collected.unregister(this);
+    this.#storage.release();
+    this.#storage = null;
+    this.node?.release();
+    this.node = null;
+    this.grad?.dispose();
+    this.grad = null;
+    this.device.untrack(this);
+  }
+}
+
+export class Device {
+  #scopes: Set<Tensor>[] = [];
+
+  constructor(readonly backend: Backend) {}
+
+  get kind(): "cpu" | "webgpu" {
+    return this.backend.kind;
+  }
+
+  /** A tensor with uninitialized contents (zeros on the CPU backend). */
+  empty(shape: readonly number[], dtype: DType = "f32", opts: TensorOptions = {}): Tensor {
+    const n = sizeOf(shape);
+    for (const d of shape)
+      if (!Number.isInteger(d) || d < 0) throw new ShapeError("tensor", `bad shape [${shape.join(",")}] for ${opts.name ?? "tensor"}`, "use non-negative integers");
+    const what = `${opts.name ?? "tensor"} (${shape.join(",")}) ${dtype}`;
+    const st = new Storage(this.backend, this.backend.alloc(Math.max(n, 1), dtype, what), n);
+    const t = new Tensor(this, st, [...shape], dtype, opts);
+    this.#scopes.at(-1)?.add(t);
+    return t;
+  }
+
+  tensor(data: TypedArray | readonly number[], shape: readonly number[], opts: TensorOptions = {}): Tensor {
+    const arr = data instanceof Float32Array || data instanceof Int32Array ? data : new Float32Array(data);
+    const dtype: DType = arr instanceof Int32Array ? "i32" : "f32";
+    if (arr.length !== sizeOf(shape))
+      throw new ShapeError("tensor", `${opts.name ?? "tensor"}: ${arr.length} values for shape [${shape.join(",")}]`, `pass ${sizeOf(shape)} values or fix the shape`);
+    const t = this.empty(shape, dtype, opts);
+    this.backend.write(t.buf, arr);
+    return t;
+  }
+
+  zeros(shape: readonly number[], dtype: DType = "f32", opts: TensorOptions = {}): Tensor {
+    return this.full(shape, 0, dtype, opts);
+  }
+
+  full(shape: readonly number[], value: number, dtype: DType = "f32", opts: TensorOptions = {}): Tensor {
+    const t = this.empty(shape, dtype, opts);
+    this.backend.fill(t.buf, value, t.size, dtype);
+    return t;
+  }
+
+  /** Normal(0, std) from the counter-based RNG: the same values on every backend for the same seed. */
+  randn(shape: readonly number[], std: number, seed: number, opts: TensorOptions = {}): Tensor {
+    const n = sizeOf(shape);
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = normal(seed, i) * std;
+    return this.tensor(data, shape, opts);
+  }
+
+  /** A new tensor sharing t's buffer with another shape of the same size. */
+  view(t: Tensor, shape: readonly number[], opts: TensorOptions = {}): Tensor {
+    const st = t.storage;
+    st.refs++;
+    const v = new Tensor(this, st, [...shape], t.dtype, { name: opts.name ?? t.name, requiresGrad: opts.requiresGrad });
+    this.#scopes.at(-1)?.add(v);
+    return v;
+  }
+
+  /**
+   * Run fn; dispose every tensor created inside that is not reachable from its result (a Tensor, array or object
+   * of tensors) and not kept with keep(). Gradients set by backward() are kept.
+   */
+  tidy<R>(fn: () => R): R;
+  tidy<R>(fn: () => Promise<R>): Promise<R>;
+  tidy<R>(fn: () => R | Promise<R>): R | Promise<R> {
+    const scope = new Set<Tensor>();
+    this.#scopes.push(scope);
+    const finish = (r: R): R => {
+      this.#scopes.splice(this.#scopes.lastIndexOf(scope), 1);
+      const keepSet = new Set<Tensor>();
+      collect(r, keepSet);
+      for (const t of scope) {
+        if (keepSet.has(t)) this.#scopes.at(-1)?.add(t);
+        else t.dispose();
+      }
+      return r;
+    };
+    let r: R | Promise<R>;
+    try {
+      r = fn();
+    } catch (e) {
+      finish(undefined as R);
+      throw e;
+    }
+    if (r instanceof Promise) return r.then(finish, (e) => {
+      finish(undefined as R);
+      throw e;
+    });
+    return finish(r);
+  }
+
+  /** Move t out of every tidy() scope so it outlives them. */
+  keep<T extends Tensor>(t: T): T {
+    for (const s of this.#scopes) s.delete(t);
+    return t;
+  }
+
+  /** @internal called by Tensor.dispose */
+  untrack(t: Tensor): void {
+    for (const s of this.#scopes) s.delete(t);
+  }
+
+  /** Buffer limits of the adapter (Infinity on the CPU backend). */
+  get limits(): BufferLimits {
+    return this.backend.limits ?? { maxStorageBufferBindingSize: Infinity, maxBufferSize: Infinity };
+  }
+
+  /** Estimate the memory of tensors before allocating; throws a CapacityError for one that cannot fit a buffer. */
+  checkFits(specs: readonly TensorSpec[]): MemoryEstimate {
+    return checkFits(specs, this.limits);
+  }
+
+  /** Submit pending GPU work. */
+  flush(): void {
+    this.backend.flush();
+  }
+
+  /** Free the device. */
+  destroy(): void {
+    this.backend.destroy();
+  }
+}
+
+function collect(v: unknown, out: Set<Tensor>, depth = 0): void {
+  if (depth > 4 || v === null || typeof v !== "object") return;
+  if (v instanceof Tensor) {
+    out.add(v);
+    return;
+  }
+  if (Array.isArray(v)) for (const x of v) collect(x, out, depth + 1);
+  else for (const x of Object.values(v)) collect(x, out, depth + 1);
+}

@@ -1,0 +1,43 @@
+// Shared small types of @lathe/gpu: dtypes, typed arrays, kernel dimension records.
+// Dimension letters: B batch, T time, C channels, H heads, D head size (C/H), V vocab, N rows (B*T).
+
+export type DType = "f32" | "i32";
+export type TypedArray = Float32Array | Int32Array;
+
+/** Matmul dims: a (batch,M,K) or (batch,K,M) with transA; b (K,N) or (N,K) with transB, batched when bBatched. */
+export interface MatmulDims {
+  readonly batch: number;
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  /** b has a leading batch dim equal to `batch` (else one b shared by all batches). */
+  readonly bBatched: boolean;
+}
+export interface MatmulOpts {
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+/** Attention / rope dims over packed qkv (B,T,3C). */
+export interface HeadDims {
+  readonly B: number;
+  readonly T: number;
+  readonly C: number;
+  readonly nHead: number;
+}
+
+/** AdamW hyper-parameters for one update; `step` counts from 1. */
+export interface AdamWParams {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly step: number;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}

@@ -1,0 +1,102 @@
+// The WebGPU backend: Backend's kernel calls mapped onto the WGSL dispatchers through one Runtime.
+import type { Backend, Buf } from "./backend.ts";
+import { acquireDevice, type AcquireOptions } from "./device.ts";
+import { GpuBuf, Runtime } from "./runtime.ts";
+import type { TypedArray } from "./types.ts";
+import * as ew from "./kernels/elementwise/elementwise.ts";
+import * as red from "./kernels/reduce/reduce.ts";
+import * as emb from "./kernels/embedding/embedding.ts";
+import * as ln from "./kernels/layernorm/layernorm.ts";
+import * as rms from "./kernels/rmsnorm/rmsnorm.ts";
+import * as act from "./kernels/activation/activation.ts";
+import * as sm from "./kernels/softmax/softmax.ts";
+import * as rope from "./kernels/rope/rope.ts";
+import * as ce from "./kernels/crossentropy/crossentropy.ts";
+import * as drop from "./kernels/dropout/dropout.ts";
+import * as adam from "./kernels/adamw/adamw.ts";
+import * as lstm from "./kernels/lstm/lstm.ts";
+import * as gru from "./kernels/gru/gru.ts";
+import * as mm from "./kernels/matmul/matmul.ts";
+import * as attn from "./ref/attention-gpu.ts";
+
+const g = (b: Buf): GpuBuf => b as unknown as GpuBuf;
+const go = (b: Buf | null): GpuBuf | null => (b === null ? null : (b as unknown as GpuBuf));
+
+export interface WebGpuBackend extends Backend {
+  readonly runtime: Runtime;
+}
+
+export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<WebGpuBackend> {
+  const rt = new Runtime(await acquireDevice(opts));
+  return {
+    kind: "webgpu",
+    runtime: rt,
+    limits: rt.limits,
+    stats: () => ({ submits: rt.submits, dispatches: rt.dispatches, liveBytes: rt.liveBytes, pooledBytes: rt.pooledBytes }),
+    alloc: (n, _dtype, what) => rt.alloc(n * 4, what) as unknown as Buf,
+    free: (b) => rt.free(g(b)),
+    write: (b, data) => rt.write(g(b), data),
+    read: async (b, n, dtype) => {
+      const ab = await rt.read(g(b), n * 4);
+      return (dtype === "i32" ? new Int32Array(ab) : new Float32Array(ab)) as TypedArray;
+    },
+    flush: () => rt.flush(),
+    destroy: () => rt.destroy(),
+
+    fill: (out, v, n, dtype) => ew.fill(rt, g(out), v, n, dtype === "i32"),
+    copy: (out, src, n) => rt.copy(g(out), g(src), n * 4),
+    add: (out, a, b, n, nb) => ew.addForward(rt, g(out), g(a), g(b), n, nb),
+    mul: (out, a, b, n, nb) => ew.mulForward(rt, g(out), g(a), g(b), n, nb),
+    scale: (out, a, s, n) => ew.scaleForward(rt, g(out), g(a), s, n),
+    accumulate: (dst, src, n) => ew.accumulate(rt, g(dst), g(src), n),
+    sumRows: (out, x, rows, cols) => ew.sumRows(rt, g(out), g(x), rows, cols),
+
+    matmul: (out, a, b, bias, d, o) => mm.matmulForward(rt, g(out), g(a), g(b), go(bias), d, o),
+    matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackward(rt, go(da), go(db), go(dbias), g(dout), g(a), g(b), d, o),
+
+    embedding: (out, ids, table, N, C) => emb.embeddingForward(rt, g(out), g(ids), g(table), N, C),
+    embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackward(rt, g(dt), g(dout), g(ids), N, V, C),
+
+    layerNorm: (out, mean, rstd, x, w, b, N, C, eps) => ln.layerNormForward(rt, g(out), g(mean), g(rstd), g(x), g(w), g(b), N, C, eps),
+    layerNormBackward: (dx, dw, db, dout, x, w, mean, rstd, N, C) =>
+      ln.layerNormBackward(rt, g(dx), g(dw), g(db), g(dout), g(x), g(w), g(mean), g(rstd), N, C),
+    rmsNorm: (out, rstd, x, w, N, C, eps) => rms.rmsNormForward(rt, g(out), g(rstd), g(x), g(w), N, C, eps),
+    rmsNormBackward: (dx, dw, dout, x, w, rstd, N, C) => rms.rmsNormBackward(rt, g(dx), g(dw), g(dout), g(x), g(w), g(rstd), N, C),
+
+    gelu: (out, x, n) => act.geluForward(rt, g(out), g(x), n),
+    geluBackward: (dx, dout, x, n) => act.geluBackward(rt, g(dx), g(dout), g(x), n),
+    silu: (out, x, n) => act.siluForward(rt, g(out), g(x), n),
+    siluBackward: (dx, dout, x, n) => act.siluBackward(rt, g(dx), g(dout), g(x), n),
+    swiglu: (out, gt, up, n) => act.swigluForward(rt, g(out), g(gt), g(up), n),
+    swigluBackward: (dg, du, dout, gt, up, n) => act.swigluBackward(rt, g(dg), g(du), g(dout), g(gt), g(up), n),
+
+    softmax: (out, x, N, C) => sm.softmaxForward(rt, g(out), g(x), N, C),
+    softmaxBackward: (dx, dout, y, N, C) => sm.softmaxBackward(rt, g(dx), g(dout), g(y), N, C),
+
+    rope: (out, qkv, d, base) => rope.ropeForward(rt, g(out), g(qkv), d, base),
+    ropeBackward: (dq, dout, d, base) => rope.ropeBackward(rt, g(dq), g(dout), d, base),
+    attention: (out, lse, qkv, d, causal) => attn.attentionForward(rt, g(out), g(lse), g(qkv), d, causal),
+    attentionBackward: (dq, dout, out, lse, qkv, d, causal) => attn.attentionBackward(rt, g(dq), g(dout), g(out), g(lse), g(qkv), d, causal),
+
+    crossEntropy: (losses, weights, lse, logits, targets, mask, N, V, ig) =>
+      ce.crossEntropyForward(rt, g(losses), g(weights), g(lse), g(logits), g(targets), go(mask), N, V, ig),
+    crossEntropyMean: (out, denom, losses, weights, N) => ce.crossEntropyMean(rt, g(out), g(denom), g(losses), g(weights), N),
+    crossEntropyBackward: (dl, dloss, denom, logits, lse, targets, weights, N, V) =>
+      ce.crossEntropyBackward(rt, g(dl), g(dloss), g(denom), g(logits), g(lse), g(targets), g(weights), N, V),
+
+    dropout: (out, x, n, p, seed) => drop.dropoutForward(rt, g(out), g(x), n, p, seed),
+    dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackward(rt, g(dx), g(dout), n, p, seed),
+
+    lstm: (hs, cs, acts, xp, wh, h0, c0, d) => lstm.lstmForward(rt, g(hs), g(cs), g(acts), g(xp), g(wh), go(h0), go(c0), d),
+    lstmBackward: (dxp, dwh, dh0, dc0, dh, hs, cs, acts, wh, h0, c0, d) =>
+      lstm.lstmBackward(rt, g(dxp), g(dwh), go(dh0), go(dc0), g(dh), g(hs), g(cs), g(acts), g(wh), go(h0), go(c0), d),
+    gru: (hs, acts, hn, xp, wh, h0, d) => gru.gruForward(rt, g(hs), g(acts), g(hn), g(xp), g(wh), go(h0), d),
+    gruBackward: (dxp, dwh, dh0, dh, hs, acts, hn, wh, h0, d) =>
+      gru.gruBackward(rt, g(dxp), g(dwh), go(dh0), g(dh), g(hs), g(acts), g(hn), g(wh), go(h0), d),
+
+    sum: (out, x, n) => red.sum(rt, g(out), g(x), n),
+    max: (out, x, n) => red.max(rt, g(out), g(x), n),
+    sumSquares: (out, k, x, n) => red.sumSquares(rt, g(out), k, g(x), n),
+    adamw: (p, gr, m, v, n, hp) => adam.adamw(rt, g(p), g(gr), g(m), g(v), n, hp),
+  };
+}

@@ -1,0 +1,68 @@
+// Training throughput (tokens/s) of byte-level GPTs on each available backend: bun run bench train [--steps N]
+// [--backend cpu|webgpu]. Prints one JSON object. Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
+// llm.c's CPU trainer (2 threads) on the same machine: ~5,100 and ~400 tokens/s.
+import { backward, type Device, getDevice, zeroGrad } from "@lathe/gpu";
+import { resolveModelConfig } from "../src/config.ts";
+import { estimate } from "../src/estimate.ts";
+import { buildModel } from "../src/nn/model.ts";
+import { AdamW } from "../src/train/optimizer.ts";
+import { forwardLoss } from "../src/train/trainer.ts";
+import { clipGradNorm } from "@lathe/gpu";
+
+const args = process.argv.slice(2);
+const arg = (k: string): string | undefined => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const shapes = [
+  { name: "L4-C128-T64-B12", L: 4, C: 128, H: 4, T: 64, B: 12, anchor: 5100 },
+  { name: "L6-C384-T256-B8", L: 6, C: 384, H: 6, T: 256, B: 8, anchor: 400 },
+].filter((s) => !arg("shape") || s.name.startsWith(arg("shape")!));
+
+async function measure(dev: Device, s: (typeof shapes)[number], steps: number) {
+  const cfg = resolveModelConfig({ kind: "gpt", n_layer: s.L, n_head: s.H, d_model: s.C, context: s.T }, 256);
+  const model = buildModel(dev, cfg, 1);
+  const params = model.params.list;
+  const opt = new AdamW(params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+  const n = s.B * s.T;
+  const inputs = Int32Array.from({ length: n }, (_, i) => (i * 31 + 7) % 256);
+  const targets = Int32Array.from({ length: n }, (_, i) => (i * 17 + 3) % 256);
+  const times: number[] = [];
+  for (let i = 0; i < steps + 1; i++) {
+    const t0 = performance.now();
+    const loss = dev.tidy(() => {
+      const l = forwardLoss(dev, model, { x: inputs, y: targets }, true, i);
+      backward(l);
+      return l;
+    });
+    await loss.read();
+    loss.dispose();
+    await clipGradNorm(params.map((p) => p.tensor), 1);
+    opt.update(1e-3);
+    zeroGrad(params.map((p) => p.tensor));
+    await params[0].tensor.read(); // sync the queue
+    times.push(performance.now() - t0);
+  }
+  const warm = times.slice(1); // first step compiles pipelines / warms the JIT
+  const ms = warm.reduce((a, b) => a + b, 0) / warm.length;
+  const flops = estimate(cfg, s.B).flopsPerToken;
+  return { shape: s.name, ms_per_step: +ms.toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2), vs_llmc_cpu: +((n / ms) * 1000 / s.anchor).toFixed(3), steps };
+}
+
+const out: Record<string, unknown> = { bench: "train", results: [] as unknown[] };
+for (const backend of (arg("backend") ? [arg("backend")] : ["cpu", "webgpu"]) as ("cpu" | "webgpu")[]) {
+  let dev: Device;
+  try {
+    dev = await getDevice({ backend });
+  } catch (e) {
+    (out.results as unknown[]).push({ backend, skipped: (e as Error).message.split("\n")[0] });
+    continue;
+  }
+  for (const s of shapes) {
+    const steps = Number(arg("steps") ?? (s.L === 6 ? 2 : 5));
+    (out.results as unknown[]).push({ backend, ...(await measure(dev, s, steps)) });
+  }
+  dev.destroy();
+}
+console.log(JSON.stringify(out, null, 2));
+process.exit(0);

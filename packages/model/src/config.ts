@@ -1,0 +1,174 @@
+// Resolved model and train configs: the recipe sections with every default filled in (from the section schemas,
+// the single source of truth), checked for what the schema cannot say (d_model % n_head, tied sizes), plus vocab_size.
+import modelSchema from "../../../schemas/sections/model.schema.json" with { type: "json" };
+import trainSchema from "../../../schemas/sections/train.schema.json" with { type: "json" };
+import { ModelConfigError } from "./errors.ts";
+
+export type Norm = "layernorm" | "rmsnorm";
+export type MlpKind = "gelu" | "swiglu";
+export type Cell = "lstm" | "gru";
+export type BlockKind = "attention" | "recurrent" | "mlp";
+
+export interface GptConfig {
+  readonly kind: "gpt";
+  readonly vocab_size: number;
+  readonly n_layer: number;
+  readonly n_head: number;
+  readonly d_model: number;
+  readonly context: number;
+  readonly norm: Norm;
+  readonly mlp: MlpKind;
+  readonly mlp_ratio: number;
+  readonly pos: "learned" | "rope";
+  readonly rope_base: number;
+  readonly tie_embeddings: boolean;
+  readonly bias: boolean;
+  readonly dropout: number;
+  readonly init_std: number;
+}
+export interface RnnConfig {
+  readonly kind: "rnn";
+  readonly vocab_size: number;
+  readonly cell: Cell;
+  readonly n_layer: number;
+  readonly hidden: number;
+  readonly embedding: number; // resolved: 0 in the recipe means hidden
+  readonly context: number;
+  readonly tie_embeddings: boolean;
+  readonly dropout: number;
+  readonly init_std: number;
+}
+export interface HybridConfig {
+  readonly kind: "hybrid";
+  readonly vocab_size: number;
+  readonly blocks: readonly BlockKind[];
+  readonly n_head: number;
+  readonly d_model: number;
+  readonly context: number;
+  readonly cell: Cell;
+  readonly norm: Norm;
+  readonly mlp: MlpKind;
+  readonly mlp_ratio: number;
+  readonly pos: "learned" | "rope" | "none";
+  readonly rope_base: number;
+  readonly tie_embeddings: boolean;
+  readonly bias: boolean;
+  readonly dropout: number;
+  readonly init_std: number;
+}
+export type ModelConfig = GptConfig | RnnConfig | HybridConfig;
+
+export interface SampleConfig {
+  readonly prompt: string;
+  readonly max_tokens: number;
+  readonly temperature: number;
+  readonly top_k: number;
+  readonly top_p: number;
+  readonly seed: number;
+}
+export interface TrainConfig {
+  readonly backend: "auto" | "webgpu" | "cpu";
+  readonly batch_size: number;
+  readonly grad_accum: number;
+  readonly steps: number;
+  readonly tokens: number;
+  readonly time_budget: number | string; // as written; see parseDuration
+  readonly lr: number;
+  readonly min_lr: number;
+  readonly schedule: "cosine" | "linear" | "constant";
+  readonly warmup_steps: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weight_decay: number;
+  readonly grad_clip: number;
+  readonly eval_every: number;
+  readonly eval_batches: number;
+  readonly log_every: number;
+  readonly checkpoint_every: number;
+  readonly checkpoint_minutes: number;
+  readonly sample: SampleConfig;
+}
+
+type Schema = { properties?: Record<string, Schema>; default?: unknown; enum?: unknown[]; const?: unknown; type?: unknown; minimum?: number };
+
+/** Fill defaults and reject unknown keys, recursively over `properties` (pointer is the JSON pointer of `value`). */
+function withDefaults(schema: Schema, value: Record<string, unknown>, pointer: string): Record<string, unknown> {
+  const props = schema.properties ?? {};
+  for (const k of Object.keys(value)) {
+    if (!(k in props)) {
+      throw new ModelConfigError(`${pointer}/${k}`, value[k], "unknown key", `known keys here: ${Object.keys(props).join(", ")}`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, sub] of Object.entries(props)) {
+    let v = value[k] === undefined ? structuredClone(sub.default) : value[k];
+    if (sub.properties && v && typeof v === "object" && !Array.isArray(v)) v = withDefaults(sub, v as Record<string, unknown>, `${pointer}/${k}`);
+    if (sub.enum && !sub.enum.includes(v)) {
+      throw new ModelConfigError(`${pointer}/${k}`, v, "not one of the allowed values", `use one of: ${sub.enum.join(", ")}`);
+    }
+    if (sub.type === "integer" && !Number.isInteger(v)) throw new ModelConfigError(`${pointer}/${k}`, v, "must be an integer", "write a whole number");
+    if (typeof sub.minimum === "number" && typeof v === "number" && v < sub.minimum) {
+      throw new ModelConfigError(`${pointer}/${k}`, v, `must be >= ${sub.minimum}`, "see the schema description");
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The `model:` section with every default of its kind filled in (what the train stage hashes). */
+export function modelSectionDefaults(section: unknown, pointer = "/model"): Record<string, unknown> {
+  const raw = (section ?? {}) as Record<string, unknown>;
+  const kind = raw.kind ?? "gpt";
+  const branch = (modelSchema.oneOf as unknown as Schema[]).find((b) => b.properties?.kind?.const === kind);
+  if (!branch) throw new ModelConfigError(`${pointer}/kind`, kind, "unknown model kind", "use one of: gpt, rnn, hybrid");
+  return withDefaults(branch, raw, pointer);
+}
+
+/** The `model:` section with defaults, for the given vocabulary size (from the tokenizer's meta.json). */
+export function resolveModelConfig(section: unknown, vocabSize: number, pointer = "/model"): ModelConfig {
+  const cfg = { ...modelSectionDefaults(section, pointer), vocab_size: vocabSize } as Record<string, unknown>;
+  if (cfg.kind === "gpt" || cfg.kind === "hybrid") {
+    const C = cfg.d_model as number;
+    const H = cfg.n_head as number;
+    if (C % H !== 0) throw new ModelConfigError(`${pointer}/n_head`, H, `d_model ${C} is not divisible by n_head`, `pick n_head dividing ${C}, e.g. ${divisorNear(C, H)}`);
+    if (cfg.pos === "rope" && (C / H) % 2 !== 0) throw new ModelConfigError(`${pointer}/pos`, "rope", `head size ${C / H} is odd`, "rope rotates pairs of channels: make d_model / n_head even");
+  }
+  if (cfg.kind === "rnn") {
+    if (cfg.embedding === 0) cfg.embedding = cfg.hidden;
+    if (cfg.tie_embeddings && cfg.embedding !== cfg.hidden) {
+      throw new ModelConfigError(`${pointer}/tie_embeddings`, true, `embedding ${cfg.embedding} differs from hidden ${cfg.hidden}`, "tying needs embedding == hidden (or 0)");
+    }
+  }
+  return cfg as unknown as ModelConfig;
+}
+
+/** The `train:` section with defaults. */
+export function resolveTrainConfig(section: unknown, pointer = "/train"): TrainConfig {
+  const cfg = withDefaults(trainSchema as unknown as Schema, (section ?? {}) as Record<string, unknown>, pointer) as unknown as TrainConfig;
+  parseDuration(cfg.time_budget, `${pointer}/time_budget`);
+  return cfg;
+}
+
+/** "10m", "90s", "1.5h", "500ms" or a number of seconds → milliseconds (0 = none). */
+export function parseDuration(v: number | string, pointer = "/train/time_budget"): number {
+  if (typeof v === "number") return v * 1000;
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|min|h)?\s*$/.exec(v);
+  if (!m) throw new ModelConfigError(pointer, v, "not a duration", 'write e.g. "10m", "90s", "1.5h" or a number of seconds');
+  const x = Number(m[1]);
+  const unit = m[2] ?? "s";
+  return x * (unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "h" ? 3_600_000 : 60_000);
+}
+
+/** Feed-forward hidden width for a block of width C. */
+export function mlpHidden(C: number, ratio: number): number {
+  return Math.max(1, Math.round(C * ratio));
+}
+
+function divisorNear(C: number, H: number): number {
+  for (let d = 0; d < C; d++) {
+    if (H - d > 0 && C % (H - d) === 0) return H - d;
+    if (C % (H + d) === 0) return H + d;
+  }
+  return 1;
+}

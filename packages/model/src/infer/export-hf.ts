@@ -1,0 +1,102 @@
+// Export a trained `gpt` (learned positions, LayerNorm, GELU) as a Hugging Face GPT2LMHeadModel directory:
+// model.safetensors with HF GPT-2 names (Lathe already stores linear weights (in, out) like GPT-2's Conv1D),
+// config.json and tokenizer.json (the tokenizer stage's tokenizer.hf.json).
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type GptConfig, mlpHidden } from "../config.ts";
+import { CheckpointError, ModelConfigError } from "../errors.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { readSafetensors, type TensorMap, writeSafetensors } from "../io/safetensors.ts";
+import { readTrainedConfig } from "./load.ts";
+
+export interface ExportHfOptions {
+  readonly trainDir: string;
+  readonly tokenizerDir: string;
+  readonly outDir: string;
+}
+
+/** Why a config cannot be a GPT2LMHeadModel, or null when it can. */
+export function hfIncompatibility(cfg: ReturnType<typeof readTrainedConfig>): { pointer: string; value: unknown; hint: string } | null {
+  if (cfg.kind !== "gpt") return { pointer: "/model/kind", value: cfg.kind, hint: "Hugging Face export supports kind: gpt only" };
+  if (cfg.pos !== "learned") return { pointer: "/model/pos", value: cfg.pos, hint: "GPT-2 uses learned positions; set pos: learned" };
+  if (cfg.norm !== "layernorm") return { pointer: "/model/norm", value: cfg.norm, hint: "GPT-2 uses LayerNorm; set norm: layernorm" };
+  if (cfg.mlp !== "gelu") return { pointer: "/model/mlp", value: cfg.mlp, hint: "GPT-2 uses a GELU MLP; set mlp: gelu" };
+  return null;
+}
+
+/** HF GPT-2 tensors from Lathe's (same layout; missing biases become zeros). */
+export function toHfTensors(cfg: GptConfig, w: TensorMap): TensorMap {
+  const out: TensorMap = new Map();
+  const C = cfg.d_model;
+  const F = mlpHidden(C, cfg.mlp_ratio);
+  const take = (from: string, to: string, shape: number[], zerosIfMissing = false): void => {
+    const t = w.get(from);
+    if (!t && !zerosIfMissing) throw new CheckpointError("model.safetensors", `tensor "${from}" is missing`, "the weights do not belong to this config.json");
+    const data = t ? t.data : new Float32Array(shape.reduce((a, b) => a * b, 1));
+    if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new CheckpointError("model.safetensors", `"${from}" has ${data.length} values, expected [${shape}]`, "the weights do not belong to this config.json");
+    out.set(to, { data, shape });
+  };
+  take("wte.weight", "transformer.wte.weight", [cfg.vocab_size, C]);
+  take("wpe.weight", "transformer.wpe.weight", [cfg.context, C]);
+  for (let l = 0; l < cfg.n_layer; l++) {
+    const p = `h.${l}`;
+    const q = `transformer.h.${l}`;
+    take(`${p}.ln_1.weight`, `${q}.ln_1.weight`, [C]);
+    take(`${p}.ln_1.bias`, `${q}.ln_1.bias`, [C], true);
+    take(`${p}.attn.c_attn.weight`, `${q}.attn.c_attn.weight`, [C, 3 * C]);
+    take(`${p}.attn.c_attn.bias`, `${q}.attn.c_attn.bias`, [3 * C], true);
+    take(`${p}.attn.c_proj.weight`, `${q}.attn.c_proj.weight`, [C, C]);
+    take(`${p}.attn.c_proj.bias`, `${q}.attn.c_proj.bias`, [C], true);
+    take(`${p}.ln_2.weight`, `${q}.ln_2.weight`, [C]);
+    take(`${p}.ln_2.bias`, `${q}.ln_2.bias`, [C], true);
+    take(`${p}.mlp.c_fc.weight`, `${q}.mlp.c_fc.weight`, [C, F]);
+    take(`${p}.mlp.c_fc.bias`, `${q}.mlp.c_fc.bias`, [F], true);
+    take(`${p}.mlp.c_proj.weight`, `${q}.mlp.c_proj.weight`, [F, C]);
+    take(`${p}.mlp.c_proj.bias`, `${q}.mlp.c_proj.bias`, [C], true);
+  }
+  take("ln_f.weight", "transformer.ln_f.weight", [C]);
+  take("ln_f.bias", "transformer.ln_f.bias", [C], true);
+  if (!cfg.tie_embeddings) take("lm_head.weight", "lm_head.weight", [cfg.vocab_size, C]);
+  return out;
+}
+
+export function hfConfig(cfg: GptConfig, eot: number | null): Record<string, unknown> {
+  return {
+    architectures: ["GPT2LMHeadModel"],
+    model_type: "gpt2",
+    vocab_size: cfg.vocab_size,
+    n_positions: cfg.context,
+    n_ctx: cfg.context,
+    n_embd: cfg.d_model,
+    n_layer: cfg.n_layer,
+    n_head: cfg.n_head,
+    n_inner: mlpHidden(cfg.d_model, cfg.mlp_ratio),
+    activation_function: "gelu_new", // tanh approximation, as Lathe's GELU
+    resid_pdrop: cfg.dropout,
+    embd_pdrop: cfg.dropout,
+    attn_pdrop: 0,
+    layer_norm_epsilon: 1e-5,
+    initializer_range: cfg.init_std,
+    scale_attn_weights: true,
+    tie_word_embeddings: cfg.tie_embeddings,
+    bos_token_id: eot,
+    eos_token_id: eot,
+    torch_dtype: "float32",
+  };
+}
+
+export async function exportHf(o: ExportHfOptions): Promise<void> {
+  const cfg = readTrainedConfig(o.trainDir);
+  const bad = hfIncompatibility(cfg);
+  if (bad) throw new ModelConfigError(bad.pointer, bad.value, "cannot export as GPT2LMHeadModel", bad.hint);
+  const gpt = cfg as GptConfig;
+  const hfTok = join(o.tokenizerDir, "tokenizer.hf.json");
+  if (!existsSync(hfTok)) throw new CheckpointError(hfTok, "missing", "the tokenizer stage writes tokenizer.hf.json; rebuild it");
+  const weights = readSafetensors(join(o.trainDir, "model.safetensors")).tensors;
+  mkdirSync(o.outDir, { recursive: true });
+  writeSafetensors(join(o.outDir, "model.safetensors"), toHfTensors(gpt, weights), { format: "pt" });
+  const tokJson = JSON.parse(await Bun.file(hfTok).text()) as { added_tokens?: { id: number; content: string }[] };
+  const eot = tokJson.added_tokens?.find((t) => t.content === "<|endoftext|>")?.id ?? null;
+  writeFileAtomic(join(o.outDir, "config.json"), `${JSON.stringify(hfConfig(gpt, eot), null, 2)}\n`);
+  copyFileSync(hfTok, join(o.outDir, "tokenizer.json"));
+}

@@ -1,0 +1,49 @@
+// Basic layers: Linear (weight stored (in, out)), LayerNorm/RMSNorm, and dropout that is a no-op at eval time.
+// Dimension letters: N rows (any leading dims), I in features, O out features, C channels.
+import { ops, type Tensor } from "@lathe/gpu";
+import type { Norm as NormKind } from "../config.ts";
+import type { Init, ParamStore } from "./params.ts";
+
+/** Per-forward settings: training mode and a seed source for dropout masks. */
+export interface Fwd {
+  readonly train: boolean;
+  /** Seed of this forward pass; each dropout site adds its own offset. */
+  readonly seed: number;
+  site: number;
+}
+
+export class Linear {
+  readonly w: Tensor; // (I, O)
+  readonly b: Tensor | null; // (O)
+  constructor(ps: ParamStore, name: string, I: number, O: number, bias: boolean, init: Init) {
+    this.w = ps.add(`${name}.weight`, [I, O], init, true);
+    this.b = bias ? ps.add(`${name}.bias`, [O], "zeros", false) : null;
+  }
+  forward(x: Tensor /* (..., I) */): Tensor /* (..., O) */ {
+    return ops.matmul(x, this.w, this.b ? { bias: this.b } : {});
+  }
+}
+
+export class Norm {
+  readonly w: Tensor; // (C)
+  readonly b: Tensor | null; // (C), layernorm: learned bias, or constant zeros when bias is off
+  constructor(
+    ps: ParamStore,
+    name: string,
+    C: number,
+    readonly kind: NormKind,
+    bias: boolean,
+  ) {
+    this.w = ps.add(`${name}.weight`, [C], "ones", false);
+    this.b = kind === "rmsnorm" ? null : bias ? ps.add(`${name}.bias`, [C], "zeros", false) : ps.dev.zeros([C]);
+  }
+  forward(x: Tensor /* (..., C) */): Tensor /* (..., C) */ {
+    return this.b ? ops.layerNorm(x, this.w, this.b, 1e-5) : ops.rmsNorm(x, this.w, 1e-5);
+  }
+}
+
+export function dropout(x: Tensor, p: number, f: Fwd): Tensor {
+  if (!f.train || p === 0) return x;
+  f.site++;
+  return ops.dropout(x, p, (f.seed + Math.imul(f.site, 0x9e3779b1)) >>> 0);
+}

@@ -1,0 +1,35 @@
+// Feed-forward block: GPT-2 (Linear, GELU, Linear) or LLaMA SwiGLU (silu(gate) * up, then down).
+// Dimension letters: B batch, T time, C channels, F hidden width.
+import { ops, type Tensor } from "@lathe/gpu";
+import type { MlpKind } from "../config.ts";
+import { dropout, type Fwd, Linear } from "./layers.ts";
+import type { ParamStore } from "./params.ts";
+
+export interface MlpOpts {
+  readonly C: number;
+  readonly F: number;
+  readonly kind: MlpKind;
+  readonly bias: boolean;
+  readonly dropout: number;
+  readonly std: number;
+  readonly residStd: number;
+}
+
+export class Mlp {
+  readonly cFc: Linear; // gelu: (C,F); swiglu: the gate
+  readonly cUp: Linear | null; // swiglu only: (C,F)
+  readonly cProj: Linear; // (F,C)
+  constructor(
+    ps: ParamStore,
+    name: string,
+    readonly o: MlpOpts,
+  ) {
+    this.cFc = new Linear(ps, `${name}.c_fc`, o.C, o.F, o.bias, { normal: o.std });
+    this.cUp = o.kind === "swiglu" ? new Linear(ps, `${name}.c_up`, o.C, o.F, o.bias, { normal: o.std }) : null;
+    this.cProj = new Linear(ps, `${name}.c_proj`, o.F, o.C, o.bias, { normal: o.residStd });
+  }
+  forward(x: Tensor /* (B,T,C) */, f: Fwd): Tensor /* (B,T,C) */ {
+    const h = this.cUp ? ops.swiglu(this.cFc.forward(x), this.cUp.forward(x)) : ops.gelu(this.cFc.forward(x)); // (B,T,F)
+    return dropout(this.cProj.forward(h), this.o.dropout, f);
+  }
+}

@@ -1,0 +1,71 @@
+// modelStages through the engine: train and sample run from a pack + tokenizer, rebuilds are cached, an edit to
+// the sample settings reruns only the sample, and the trained model exports to Hugging Face GPT-2 names.
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build, type StageDef } from "@lathe/engine";
+import type { PlanContext, Recipe } from "@lathe/recipe";
+import { byteTokenizer, exportHfTokenizer, saveTokenizer } from "@lathe/tokenizer";
+import { bytePackDir, PANGRAMS } from "./fixtures.ts";
+import { exportHf } from "./infer/export-hf.ts";
+import { readSafetensors } from "./io/safetensors.ts";
+import { modelStages } from "./stages.ts";
+
+const model = { kind: "gpt", n_layer: 1, n_head: 2, d_model: 16, context: 16 };
+const train = { backend: "cpu", batch_size: 4, steps: 10, eval_every: 5, eval_batches: 1, sample: { prompt: "The ", max_tokens: 12 } };
+
+function graph(recipe: Record<string, unknown>): StageDef[] {
+  const ctx: PlanContext = { recipe: recipe as unknown as Recipe, file: "/x/r.yaml", root: "/x", id: (n) => n };
+  const clean: StageDef = { id: "clean", kind: "test.clean", version: "1", params: {}, inputs: {}, run: async () => {} };
+  const tokenizer: StageDef = {
+    id: "tokenizer", kind: "test.tokenizer", version: "1", params: {}, inputs: { clean: { stage: "clean" } },
+    run: async (c) => {
+      const tok = byteTokenizer(["<|endoftext|>"]);
+      saveTokenizer(tok, join(c.outDir, "tokenizer.json"));
+      writeFileSync(join(c.outDir, "tokenizer.hf.json"), JSON.stringify(exportHfTokenizer(tok)));
+    },
+  };
+  const pack: StageDef = {
+    id: "pack", kind: "test.pack", version: "1", params: {}, inputs: { tokenizer: { stage: "tokenizer" } },
+    run: async (c) => void bytePackDir(PANGRAMS.repeat(10), PANGRAMS.repeat(2), c.outDir),
+  };
+  const m = modelStages(ctx, { clean, tokenizer, pack });
+  return [clean, tokenizer, pack, m.train, m.sample];
+}
+
+describe("modelStages", () => {
+  test("train and sample run in the engine, then come from the cache; a sample edit reruns only sample", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "lathe-cache-"));
+    const first = await build(graph({ seed: 1, model, train }), { cacheDir, concurrency: 1 });
+    expect(first.ok).toBe(true);
+    const out = (id: string) => first.stages.find((s) => s.id === id)!.outDir!;
+    for (const f of ["model.safetensors", "config.json", "metrics.jsonl", "summary.json"]) expect(existsSync(join(out("train"), f))).toBe(true);
+    const sample = JSON.parse(readFileSync(join(out("sample"), "sample.json"), "utf8"));
+    expect(readFileSync(join(out("sample"), "sample.txt"), "utf8")).toStartWith("The ");
+    expect(sample.tokens.length).toBeGreaterThan(0);
+
+    const again = await build(graph({ seed: 1, model, train }), { cacheDir, concurrency: 1 });
+    expect(again.stages.map((s) => s.status)).toEqual(["cached", "cached", "cached", "cached", "cached"]);
+
+    const edited = await build(graph({ seed: 1, model, train: { ...train, sample: { ...train.sample, temperature: 0 } } }), { cacheDir, concurrency: 1 });
+    expect(edited.stages.find((s) => s.id === "train")!.status).toBe("cached");
+    expect(edited.stages.find((s) => s.id === "sample")!.status).toBe("done");
+
+    const hf = mkdtempSync(join(tmpdir(), "lathe-hf-"));
+    await exportHf({ trainDir: out("train"), tokenizerDir: out("tokenizer"), outDir: hf });
+    const names = [...readSafetensors(join(hf, "model.safetensors")).tensors.entries()].map(([k, t]) => `${k} [${t.shape}]`);
+    expect(names).toContain("transformer.wte.weight [257,16]");
+    expect(names).toContain("transformer.h.0.attn.c_attn.weight [16,48]"); // Conv1D: (in, out)
+    expect(names).toContain("transformer.h.0.mlp.c_proj.weight [64,16]");
+    expect(names).not.toContain("lm_head.weight [257,16]"); // tied
+    expect(JSON.parse(readFileSync(join(hf, "config.json"), "utf8"))).toMatchObject({ architectures: ["GPT2LMHeadModel"], n_embd: 16, n_layer: 1, n_head: 2, n_positions: 16, vocab_size: 257, eos_token_id: 256 });
+    expect(existsSync(join(hf, "tokenizer.json"))).toBe(true);
+  });
+
+  test("the train key ignores how a default is written: explicit defaults equal omitted ones", () => {
+    const a = graph({ seed: 1, model, train })[3];
+    const b = graph({ seed: 1, model: { ...model, norm: "layernorm", bias: true }, train: { ...train, lr: 1e-3 } })[3];
+    expect(b.params).toEqual(a.params);
+  });
+});

@@ -1,0 +1,102 @@
+// Trainer behaviour on the CPU backend with tiny models: initial loss, learning, determinism, exact resume,
+// budgets, and the artifacts it writes.
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { backward, getDevice, zeroGrad } from "@lathe/gpu";
+import { resolveModelConfig } from "../config.ts";
+import { bytePackDir, PANGRAMS } from "../fixtures.ts";
+import { readSafetensors } from "../io/safetensors.ts";
+import { buildModel } from "../nn/model.ts";
+import { MetricsLog } from "./metrics.ts";
+import { AdamW } from "./optimizer.ts";
+import { SimulatedCrash, forwardLoss, trainModel } from "./trainer.ts";
+
+const pack = bytePackDir(PANGRAMS.repeat(20), PANGRAMS.repeat(3));
+const tinyGpt = { kind: "gpt", n_layer: 2, n_head: 2, d_model: 16, context: 16, dropout: 0.1 };
+const tinyLstm = { kind: "rnn", cell: "lstm", n_layer: 1, hidden: 16, context: 16, dropout: 0.1 };
+const train = { backend: "cpu", batch_size: 4, steps: 12, warmup_steps: 2, lr: 3e-3, eval_every: 5, eval_batches: 2, checkpoint_every: 4, checkpoint_minutes: 0, grad_accum: 2 };
+const dirs = () => ({ outDir: mkdtempSync(join(tmpdir(), "lathe-out-")), scratchDir: mkdtempSync(join(tmpdir(), "lathe-scratch-")) });
+const lossCurve = (scratch: string) => new MetricsLog(join(scratch, "metrics.jsonl")).read().filter((l) => "loss" in l).map((l) => l.loss);
+
+describe.each([["gpt", tinyGpt], ["lstm", tinyLstm]] as const)("training a tiny %s", (_, model) => {
+  test("starts at a loss near ln(vocab)", async () => {
+    const dev = await getDevice({ backend: "cpu" });
+    const m = buildModel(dev, resolveModelConfig(model, 257), 1);
+    const inputs = Int32Array.from({ length: 64 }, (_, i) => PANGRAMS.charCodeAt(i));
+    const targets = Int32Array.from({ length: 64 }, (_, i) => PANGRAMS.charCodeAt(i + 1));
+    const loss = (await forwardLoss(dev, m, { x: inputs, y: targets }, false, 0).read())[0];
+    expect(Math.abs(loss - Math.log(257))).toBeLessThan(0.1);
+  });
+
+  test("overfits one batch to a loss near zero", async () => {
+    const dev = await getDevice({ backend: "cpu" });
+    const m = buildModel(dev, resolveModelConfig({ ...model, dropout: 0, ...(model.kind === "rnn" ? { hidden: 64 } : {}) }, 257), 1);
+    const opt = new AdamW(m.params.list, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0 });
+    const inputs = Int32Array.from({ length: 32 }, (_, i) => PANGRAMS.charCodeAt(i));
+    const targets = Int32Array.from({ length: 32 }, (_, i) => PANGRAMS.charCodeAt(i + 1));
+    let last = Infinity;
+    for (let s = 0; s < 200; s++) {
+      const loss = dev.tidy(() => {
+        const l = forwardLoss(dev, m, { x: inputs, y: targets }, true, s);
+        backward(l);
+        return l;
+      });
+      last = (await loss.read())[0];
+      loss.dispose();
+      opt.update(model.kind === "rnn" ? 3e-2 : 1e-2);
+      zeroGrad(m.params.list.map((p) => p.tensor));
+    }
+    expect(last).toBeLessThan(0.05);
+  });
+
+  test("gives the identical loss curve for the same seed, and a different one for another seed", async () => {
+    const [a, b, c] = [dirs(), dirs(), dirs()];
+    await trainModel({ model, train, seed: 5, packDir: pack, ...a });
+    await trainModel({ model, train, seed: 5, packDir: pack, ...b });
+    await trainModel({ model, train, seed: 6, packDir: pack, ...c });
+    expect(lossCurve(a.scratchDir)).toHaveLength(12);
+    expect(lossCurve(b.scratchDir)).toEqual(lossCurve(a.scratchDir));
+    expect(lossCurve(c.scratchDir)).not.toEqual(lossCurve(a.scratchDir));
+  });
+
+  test("resumes after a crash with exactly the loss curve of an uninterrupted run", async () => {
+    const whole = dirs();
+    const full = await trainModel({ model, train, seed: 3, packDir: pack, ...whole });
+    const cut = dirs();
+    await expect(trainModel({ model, train, seed: 3, packDir: pack, ...cut, crashAfterStep: 7 })).rejects.toBeInstanceOf(SimulatedCrash);
+    const resumed = await trainModel({ model, train, seed: 3, packDir: pack, ...cut });
+    expect(resumed.resumed_from).toBe(4); // last checkpoint before the crash
+    expect(lossCurve(cut.scratchDir)).toEqual(lossCurve(whole.scratchDir));
+    expect(resumed.val_loss).toBe(full.val_loss);
+    const w1 = readSafetensors(join(whole.outDir, "model.safetensors")).tensors;
+    const w2 = readSafetensors(join(cut.outDir, "model.safetensors")).tensors;
+    for (const [k, t] of w1) expect(w2.get(k)!.data).toEqual(t.data);
+  });
+});
+
+describe("a training run", () => {
+  test("learns, and writes model.safetensors, config.json, metrics.jsonl and summary.json", async () => {
+    const d = dirs();
+    const s = await trainModel({ model: tinyGpt, train: { ...train, steps: 40, lr: 1e-2 }, seed: 1, packDir: pack, ...d });
+    for (const f of ["model.safetensors", "config.json", "metrics.jsonl", "summary.json"]) expect(existsSync(join(d.outDir, f))).toBe(true);
+    expect(s.val_loss!).toBeLessThan(Math.log(257) - 1.5);
+    expect(s.val_bpb!).toBeCloseTo(s.val_loss! / Math.LN2, 5); // byte-level: one token per byte
+    const summary = JSON.parse(readFileSync(join(d.outDir, "summary.json"), "utf8"));
+    expect(summary.steps).toBe(40);
+    const evals = new MetricsLog(join(d.outDir, "metrics.jsonl")).read().filter((l) => "val_loss" in l);
+    expect(evals.map((l) => l.step)).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
+  });
+
+  test.each([
+    [{ tokens: 4 * 16 * 2 * 3 }, 3, "tokens"],
+    [{ time_budget: "1ms" }, 1, "time_budget"],
+  ])("stops cleanly at a budget %o", async (budget, steps, by) => {
+    const d = dirs();
+    const s = await trainModel({ model: tinyGpt, train: { ...train, ...budget }, seed: 1, packDir: pack, ...d });
+    expect(s.stopped_by as string).toBe(by);
+    if (by === "tokens") expect(s.steps).toBe(steps);
+    expect(existsSync(join(d.outDir, "model.safetensors"))).toBe(true);
+  });
+});

@@ -1,0 +1,273 @@
+// The pretraining loop: AdamW + schedule + clipping + accumulation, budgets (steps | tokens | time), periodic
+// evaluation (loss, bits per byte), resumable checkpoints in scratchDir, metrics.jsonl, and the final artifacts
+// (model.safetensors, config.json, metrics.jsonl, summary.json) in outDir.
+// Dimension letters: B batch, T context, V vocab, N rows (B*T).
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { backward, clipGradNorm, type Device, noGrad, ops, zeroGrad } from "@lathe/gpu";
+import { TokenLoader } from "@lathe/tokenizer";
+import { type ModelConfig, parseDuration, resolveModelConfig, resolveTrainConfig, type TrainConfig } from "../config.ts";
+import { NonFiniteError } from "../errors.ts";
+import { checkFits, estimate, formatEstimate } from "../estimate.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { writeSafetensors } from "../io/safetensors.ts";
+import { buildModel, type LanguageModel } from "../nn/model.ts";
+import { clearCheckpoints, latestCheckpoint, loadCheckpoint, readState, saveCheckpoint, tensorsOf } from "./checkpoint.ts";
+import { deviceLimits, openDevice } from "./device.ts";
+import { MetricsLog } from "./metrics.ts";
+import { AdamW } from "./optimizer.ts";
+import { learningRate } from "./schedule.ts";
+import { bytesPerToken, type PackMeta, readMeta } from "./shards.ts";
+
+export interface TrainRunOptions {
+  readonly model: unknown; // the recipe's model section
+  readonly train: unknown; // the recipe's train section
+  readonly seed: number;
+  readonly packDir: string;
+  readonly outDir: string;
+  readonly scratchDir: string;
+  readonly signal?: AbortSignal;
+  log?(line: string): void;
+  progress?(p: { done: number; total?: number; unit?: string }): void;
+  metric?(name: string, value: number, step?: number): void;
+  /** Use this device instead of opening one (tests, benches). */
+  readonly device?: Device;
+  /** Tests: throw right after this step, before any clean save (simulates a kill). */
+  readonly crashAfterStep?: number;
+}
+
+export interface TrainSummary {
+  readonly steps: number;
+  readonly tokens: number;
+  readonly train_loss: number;
+  readonly val_loss: number | null;
+  readonly val_bpb: number | null;
+  readonly tokens_per_s: number;
+  readonly elapsed_s: number;
+  readonly params: number;
+  readonly flops_per_token: number;
+  readonly backend: string;
+  readonly stopped_by: "steps" | "tokens" | "time_budget";
+  readonly resumed_from: number | null;
+}
+
+/** Thrown by the crashAfterStep test hook. */
+export class SimulatedCrash extends Error {
+  override readonly name = "SimulatedCrash";
+}
+
+export async function trainModel(o: TrainRunOptions): Promise<TrainSummary> {
+  const log = o.log ?? (() => {});
+  const meta = readMeta(o.packDir);
+  const cfg = resolveModelConfig(o.model, meta.vocab_size);
+  const tc = resolveTrainConfig(o.train);
+  const B = tc.batch_size;
+  const T = cfg.context;
+  const dev = o.device ?? (await openDevice(tc.backend, log));
+  try {
+    const est = estimate(cfg, B);
+    log(`${cfg.kind} model, vocab ${cfg.vocab_size}, backend ${dev.kind}\n${formatEstimate(est, B, T)}`);
+    checkFits(est, deviceLimits(dev), B, T);
+    return await loop(o, dev, cfg, tc, meta, est.params, est.flopsPerToken, log);
+  } finally {
+    if (!o.device) dev.destroy();
+  }
+}
+
+async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: TrainConfig, meta: PackMeta, nParams: number, flopsPerToken: number, log: (l: string) => void): Promise<TrainSummary> {
+  const B = tc.batch_size;
+  const T = cfg.context;
+  const model = buildModel(dev, cfg, o.seed);
+  const params = model.params.list;
+  const opt = new AdamW(params, { beta1: tc.beta1, beta2: tc.beta2, eps: tc.eps, weightDecay: tc.weight_decay });
+  const maskOf = (split: string): string | null => (existsSync(join(o.packDir, `${split}.mask.bin`)) ? join(o.packDir, `${split}.mask.bin`) : null);
+  const loader = TokenLoader.open(join(o.packDir, "train.bin"), { B, T, mode: "random", seed: o.seed }, maskOf("train"));
+  const valFile = join(o.packDir, "val.bin");
+  const valLoader = existsSync(valFile) ? TokenLoader.open(valFile, { B, T, mode: "sequential" }, maskOf("val")) : null;
+  const valBpt = bytesPerToken(meta, "val");
+
+  mkdirSync(o.scratchDir, { recursive: true });
+  const metrics = new MetricsLog(join(o.scratchDir, "metrics.jsonl"));
+  const configHash = JSON.stringify({ model: cfg, train: { ...tc, sample: undefined, time_budget: undefined }, seed: o.seed });
+  let step = 0;
+  let tokens = 0;
+  let elapsedBefore = 0;
+  let resumedFrom: number | null = null;
+  let ck = latestCheckpoint(o.scratchDir);
+  if (ck && readState(ck).configHash !== configHash) {
+    log(`ignoring checkpoint ${ck}: it was written with other settings`);
+    clearCheckpoints(o.scratchDir);
+    ck = null;
+  }
+  if (ck) {
+    const st = loadCheckpoint(ck, params, opt);
+    ({ step, tokens } = st);
+    loader.restore(st.loader);
+    elapsedBefore = st.elapsedMs;
+    resumedFrom = step;
+    opt.stepsDone = step;
+    log(`resumed from ${ck} at step ${step}`);
+  }
+  metrics.truncateAfter(step);
+
+  const timeBudgetMs = parseDuration(tc.time_budget);
+  const t0 = performance.now() - elapsedBefore;
+  let lastCkptAt = performance.now();
+  let lastCkpt: string | null = ck;
+  let trainLoss = NaN;
+  let stoppedBy: TrainSummary["stopped_by"] = "steps";
+  let trainMs = 0;
+  let trainTokens = 0;
+  const tokensPerStep = B * T * tc.grad_accum;
+  const evaluate = async (): Promise<{ val_loss: number; val_bpb: number | null } | null> => {
+    if (!valLoader) return null;
+    const loss = await evalLoss(dev, model, valLoader, tc.eval_batches);
+    return { val_loss: loss, val_bpb: valBpt ? loss / Math.LN2 / valBpt : null };
+  };
+  const save = async (): Promise<void> => {
+    lastCkpt = await saveCheckpoint(o.scratchDir, params, opt, { step, tokens, loader: loader.state(), elapsedMs: performance.now() - t0, configHash });
+    lastCkptAt = performance.now();
+  };
+
+  while (step < tc.steps) {
+    if (tc.tokens > 0 && tokens >= tc.tokens) {
+      stoppedBy = "tokens";
+      break;
+    }
+    if (timeBudgetMs > 0 && performance.now() - t0 >= timeBudgetMs) {
+      stoppedBy = "time_budget";
+      log(`time budget ${tc.time_budget} spent at step ${step}: stopping and saving`);
+      break;
+    }
+    if (o.signal?.aborted) {
+      await save();
+      throw o.signal.reason ?? new Error("training aborted");
+    }
+    const ts = performance.now();
+    const lr = learningRate(step, { ...tc });
+    let lossSum = 0;
+    for (let micro = 0; micro < tc.grad_accum; micro++) {
+      const batch = loader.next()!; // random mode never ends
+      const seed = (o.seed * 1000003 + step * 131 + micro) >>> 0;
+      const lossT = dev.tidy(() => {
+        const loss = forwardLoss(dev, model, batch, true, seed);
+        backward(tc.grad_accum > 1 ? ops.scale(loss, 1 / tc.grad_accum) : loss);
+        return loss;
+      });
+      const v = (await lossT.read())[0];
+      lossT.dispose();
+      if (!Number.isFinite(v)) throw new NonFiniteError(step + 1, "loss", v, lastCkpt);
+      lossSum += v;
+    }
+    const gradNorm = await clipGradNorm(params.map((p) => p.tensor), tc.grad_clip > 0 ? tc.grad_clip : Infinity);
+    if (!Number.isFinite(gradNorm)) throw new NonFiniteError(step + 1, await firstNonFiniteGrad(model), gradNorm, lastCkpt);
+    opt.update(lr);
+    zeroGrad(params.map((p) => p.tensor));
+    step++;
+    tokens += tokensPerStep;
+    trainLoss = lossSum / tc.grad_accum;
+    const dt = performance.now() - ts;
+    trainMs += dt;
+    trainTokens += tokensPerStep;
+    const tps = (tokensPerStep / dt) * 1000;
+    if (step % tc.log_every === 0 || step === tc.steps) {
+      metrics.append({ step, loss: trainLoss, lr, grad_norm: gradNorm, tokens, tokens_per_s: tps, elapsed_s: (performance.now() - t0) / 1000 });
+      o.metric?.("loss", trainLoss, step);
+      o.metric?.("lr", lr, step);
+      o.metric?.("grad_norm", gradNorm, step);
+      o.metric?.("tokens_per_s", tps, step);
+      o.progress?.({ done: step, total: tc.steps, unit: "steps" });
+    }
+    if (tc.eval_every > 0 && step % tc.eval_every === 0 && step < tc.steps) {
+      const ev = await evaluate();
+      if (ev) {
+        metrics.append({ step, ...ev, val_bpb: ev.val_bpb ?? NaN });
+        o.metric?.("val_loss", ev.val_loss, step);
+        if (ev.val_bpb !== null) o.metric?.("val_bpb", ev.val_bpb, step);
+        log(`step ${step}: train ${trainLoss.toFixed(4)} val ${ev.val_loss.toFixed(4)}${ev.val_bpb !== null ? ` (${ev.val_bpb.toFixed(3)} bpb)` : ""}`);
+      }
+    }
+    const byMinutes = tc.checkpoint_minutes > 0 && performance.now() - lastCkptAt >= tc.checkpoint_minutes * 60_000;
+    if ((tc.checkpoint_every > 0 && step % tc.checkpoint_every === 0) || byMinutes) await save();
+    if (o.crashAfterStep !== undefined && step === o.crashAfterStep) throw new SimulatedCrash(`simulated crash after step ${step}`);
+  }
+
+  await save();
+  const ev = await evaluate();
+  if (ev) {
+    metrics.append({ step, ...ev, val_bpb: ev.val_bpb ?? NaN });
+    o.metric?.("val_loss", ev.val_loss, step);
+    if (ev.val_bpb !== null) o.metric?.("val_bpb", ev.val_bpb, step);
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  const summary: TrainSummary = {
+    steps: step,
+    tokens,
+    train_loss: trainLoss,
+    val_loss: ev?.val_loss ?? null,
+    val_bpb: ev?.val_bpb ?? null,
+    tokens_per_s: trainMs > 0 ? (trainTokens / trainMs) * 1000 : 0,
+    elapsed_s: elapsed,
+    params: nParams,
+    flops_per_token: flopsPerToken,
+    backend: dev.kind,
+    stopped_by: stoppedBy,
+    resumed_from: resumedFrom,
+  };
+  log(`done: ${step} steps, val ${ev?.val_loss.toFixed(4) ?? "n/a"}${ev?.val_bpb != null ? ` (${ev.val_bpb.toFixed(3)} bpb)` : ""}, ${summary.tokens_per_s.toFixed(0)} tok/s`);
+  await writeOutputs(o.outDir, model, cfg, summary);
+  copyFileSync(metrics.file, join(o.outDir, "metrics.jsonl"));
+  return summary;
+}
+
+/** The part of a loader batch the model needs. */
+export interface TokenBatch {
+  readonly x: Int32Array; // (B,T) inputs
+  readonly y: Int32Array; // (B,T) targets
+  readonly mask?: Uint8Array | null; // (B,T) 1 = the target counts
+}
+
+/** Mean cross-entropy (nats/token) of a batch; records the tape when train is true. */
+export function forwardLoss(dev: Device, model: LanguageModel, batch: TokenBatch, train: boolean, seed: number) {
+  const T = model.config.context;
+  const N = batch.y.length;
+  const ids = dev.tensor(batch.x, [N / T, T], { name: "ids" }); // (B,T)
+  const targets = dev.tensor(batch.y, [N], { name: "targets" }); // (N)
+  const mask = batch.mask ? dev.tensor(Float32Array.from(batch.mask), [N], { name: "mask" }) : null; // (N)
+  const logits = model.forward(ids, { train, seed, site: 0 }); // (N,V)
+  return ops.crossEntropy(logits, targets, { mask });
+}
+
+/** Mean loss over the first `batches` batches of a sequential loader (token-weighted), without the tape. */
+export async function evalLoss(dev: Device, model: LanguageModel, loader: TokenLoader, batches: number): Promise<number> {
+  loader.reset();
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < batches; i++) {
+    const b = loader.next();
+    if (!b) break;
+    const n = b.mask ? b.mask.reduce((s, v) => s + v, 0) : b.y.length;
+    const lossT = noGrad(() => dev.tidy(() => forwardLoss(dev, model, b, false, 0)));
+    sum += (await lossT.read())[0] * n;
+    count += n;
+    lossT.dispose();
+  }
+  return sum / Math.max(1, count);
+}
+
+async function firstNonFiniteGrad(model: LanguageModel): Promise<string> {
+  for (const p of model.params.list) {
+    if (!p.tensor.grad) continue;
+    const g = await p.tensor.grad.read();
+    for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return `gradient of ${p.name} [${p.shape}] (element ${i})`;
+  }
+  return "gradient norm";
+}
+
+/** model.safetensors (weights by name) + config.json (resolved architecture) + summary.json, atomically. */
+async function writeOutputs(outDir: string, model: LanguageModel, cfg: ModelConfig, summary: TrainSummary): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  writeSafetensors(join(outDir, "model.safetensors"), await tensorsOf(model.params.list), { format: "lathe", kind: cfg.kind });
+  writeFileAtomic(join(outDir, "config.json"), `${JSON.stringify(cfg, null, 2)}\n`);
+  writeFileAtomic(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+}

@@ -1,0 +1,11 @@
+const t0 = performance.now();
+const { loadRecipe } = await import("./src/index.ts");
+const { loadSchema } = await import("./src/schema.ts");
+const t1 = performance.now();
+loadSchema();
+const t2 = performance.now();
+const r = await loadRecipe("/tmp/rt2/s.yaml");
+const t3 = performance.now();
+await loadRecipe("/tmp/rt2/s.yaml");
+const t4 = performance.now();
+console.log({ import: t1 - t0, schema: t2 - t1, firstLoad: t3 - t2, secondLoad: t4 - t3 });

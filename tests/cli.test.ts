@@ -1,0 +1,180 @@
+// End-to-end: the `lathe` command as a user runs it (a subprocess, a temporary LATHE_CACHE), over a data-only
+// fixture recipe (tests/fixtures/cli/tiny.yaml: two text files, four cheap cleaning rules), built up to `clean`.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "..");
+const MAIN = join(ROOT, "packages/cli/src/main.ts");
+const TINY = "tests/fixtures/cli/tiny.yaml";
+const BAD = "tests/fixtures/cli/bad.yaml";
+
+let cache: string;
+
+function lathe(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const p = Bun.spawnSync(["bun", MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LATHE_CACHE: cache, CI: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  return { code: p.exitCode ?? -1, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+}
+
+interface Event {
+  type: string;
+  id?: string;
+  changes?: { type: string; path?: string; from?: unknown; to?: unknown }[];
+}
+
+/** Stage ids by the event that ended them, from a --json build. */
+function outcome(stdout: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const line of stdout.trim().split("\n")) {
+    const e = JSON.parse(line) as Event;
+    if (e.id && ["stage-start", "stage-cached", "stage-done", "stage-failed"].includes(e.type)) (out[e.type] ??= []).push(e.id);
+  }
+  return out;
+}
+
+beforeAll(() => {
+  cache = mkdtempSync(join(tmpdir(), "lathe-cli-test-"));
+});
+afterAll(() => {
+  rmSync(cache, { recursive: true, force: true });
+});
+
+describe("lathe build", () => {
+  test("the first build runs every stage and the second finds them all cached", () => {
+    const first = lathe("build", TINY, "--to", "clean", "--json");
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(outcome(first.stdout)).toEqual({ "stage-start": ["collect", "clean"], "stage-done": ["collect", "clean"] });
+
+    const second = lathe("build", TINY, "--to", "clean", "--json");
+    expect(second.code).toBe(0);
+    expect(outcome(second.stdout)).toEqual({ "stage-cached": ["collect", "clean"] });
+  });
+
+  test("--plain prints one line per stage and the verdict", () => {
+    const r = lathe("build", TINY, "--to", "clean", "--plain");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe("build: 2 stages");
+    expect(lines).toContain("cached   collect");
+    expect(lines).toContain("cached   clean");
+    expect(lines.at(-1)).toMatch(/^build ok: 2 stages \(2 cached\) in \d/);
+  });
+
+  test("after a --set that touches only cleaning, --dry --json says collect is cached and clean will rerun, and why", () => {
+    const r = lathe("build", TINY, "--to", "clean", "--dry", "--json", "--set", "vars.min_words=8");
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { recipe: string; stages: { id: string; status: string; changes: Event["changes"] }[] };
+    expect(plan.recipe).toBe(TINY);
+    expect(plan.stages.map((s) => [s.id, s.status])).toEqual([
+      ["collect", "hit"],
+      ["clean", "miss"],
+    ]);
+    expect(plan.stages[1].changes).toEqual([expect.objectContaining({ type: "param", from: 5, to: 8 })]);
+  });
+
+  test("building with the --set reruns only clean; building without it again is all cached", () => {
+    expect(outcome(lathe("build", TINY, "--to", "clean", "--json", "--set", "vars.min_words=8").stdout)).toEqual({
+      "stage-cached": ["collect"],
+      "stage-start": ["clean"],
+      "stage-done": ["clean"],
+    });
+    expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["collect", "clean"] });
+  });
+
+  test("a bad recipe exits 1 with every problem located, hints, and no stack trace", () => {
+    const r = lathe("build", BAD);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${BAD}:4:7: /seed must be integer`);
+    expect(r.stderr).toContain(`${BAD}:5:1:`);
+    expect(r.stderr).toContain("datasets");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test("a missing recipe file exits 2 naming the path", () => {
+    const r = lathe("build", "recipes/nope.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("lathe build: recipe recipes/nope.yaml does not exist. Hint: give a path to a .yaml recipe, e.g. recipes/nope.yaml\n");
+  });
+});
+
+describe("lathe explain, graph, status, inspect, gc", () => {
+  test("explain names the changed param for a stage that would rerun", () => {
+    const r = lathe("explain", TINY, "clean", "--set", "vars.min_words=9");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^clean \(data\.clean\): will run\n  because param \S*min_doc_words 5 → 9\n  needs collect\n$/);
+  });
+
+  test("explain without a stage lists every stage, cached ones with their output", () => {
+    const r = lathe("explain", TINY);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("collect (data.collect): cached");
+    expect(r.stdout).toContain("clean (data.clean): cached");
+  });
+
+  test("explain of an unknown stage suggests the closest one", () => {
+    const r = lathe("explain", TINY, "claen");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`lathe explain: ${TINY} has no stage "claen". Hint: did you mean "clean"?\n`);
+  });
+
+  test("graph --format mermaid draws the stages and the collect → clean edge", () => {
+    const r = lathe("graph", TINY, "--format", "mermaid");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toStartWith("flowchart TD\n");
+    expect(r.stdout).toMatch(/n0\["collect[^\n]*data\.collect/);
+    expect(r.stdout).toContain("n0 -->|collect| n1");
+  });
+
+  test("graph --format dot is a digraph", () => {
+    const r = lathe("graph", TINY, "--format", "dot");
+    expect(r.stdout).toStartWith("digraph lathe {");
+    expect(r.stdout).toContain('"collect" -> "clean"');
+  });
+
+  test("status lists the cached entries by kind and the last runs", () => {
+    const r = lathe("status");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`cache: ${cache}`);
+    expect(r.stdout).toMatch(/data\.clean\s+2\s/); // min_words 5 and 8
+    expect(r.stdout).toMatch(/last runs:\n  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  ok/);
+  });
+
+  test("inspect prints the clean report of the cached stage", () => {
+    const r = lathe("inspect", TINY, "clean");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^clean: \d+ docs/);
+    expect(r.stdout).toContain("splits:");
+  });
+
+  test("gc keeps what the recipe references and removes the entry only an old --set used", () => {
+    const r = lathe("gc", TINY, "--dry");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/would remove 1 entry and /);
+    const g = lathe("gc", TINY);
+    expect(g.stdout).toMatch(/kept 2 entries referenced by 1 recipe; removed 1 entry and /);
+    expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["collect", "clean"] });
+  });
+});
+
+describe("the command line", () => {
+  test("an unknown command exits 2 with a suggestion", () => {
+    const r = lathe("biuld");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('lathe: unknown command "biuld". Hint: did you mean "lathe build"? Run "lathe help" for all commands\n');
+  });
+
+  test("help lists every command", () => {
+    const r = lathe("help");
+    expect(r.code).toBe(0);
+    for (const c of ["build", "explain", "graph", "status", "gc", "inspect", "sample", "export", "doctor", "help"]) expect(r.stdout).toContain(`\n  ${c}`);
+  });
+});
