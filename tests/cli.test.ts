@@ -1,7 +1,7 @@
 // End-to-end: the `lathe` command as a user runs it (a subprocess, a temporary LATHE_CACHE), over a data-only
 // fixture recipe (tests/fixtures/cli/tiny.yaml: two text files, four cheap cleaning rules), built up to `clean`.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,8 +9,13 @@ const ROOT = join(import.meta.dir, "..");
 const MAIN = join(ROOT, "packages/cli/src/main.ts");
 const TINY = "tests/fixtures/cli/tiny.yaml";
 const BAD = "tests/fixtures/cli/bad.yaml";
+const SWEEP = "tests/fixtures/cli/tiny-sweep.yaml";
+const MODEL = "tests/fixtures/cli/tiny-model.yaml";
 
 let cache: string;
+// Each test spawns a few CLI processes (~0.3-1 s each, more on a busy machine); bunfig's [test] timeout does not
+// reach this file, so set it here.
+setDefaultTimeout(60_000);
 
 function lathe(...args: string[]): { code: number; stdout: string; stderr: string } {
   const p = Bun.spawnSync(["bun", MAIN, ...args], {
@@ -35,6 +40,7 @@ function outcome(stdout: string): Record<string, string[]> {
     const e = JSON.parse(line) as Event;
     if (e.id && ["stage-start", "stage-cached", "stage-done", "stage-failed"].includes(e.type)) (out[e.type] ??= []).push(e.id);
   }
+  for (const ids of Object.values(out)) ids.sort(); // independent stages finish in any order
   return out;
 }
 
@@ -50,11 +56,11 @@ describe("lathe build", () => {
     const first = lathe("build", TINY, "--to", "clean", "--json");
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(outcome(first.stdout)).toEqual({ "stage-start": ["collect", "clean"], "stage-done": ["collect", "clean"] });
+    expect(outcome(first.stdout)).toEqual({ "stage-start": ["clean", "collect"], "stage-done": ["clean", "collect"] });
 
     const second = lathe("build", TINY, "--to", "clean", "--json");
     expect(second.code).toBe(0);
-    expect(outcome(second.stdout)).toEqual({ "stage-cached": ["collect", "clean"] });
+    expect(outcome(second.stdout)).toEqual({ "stage-cached": ["clean", "collect"] });
   });
 
   test("--plain prints one line per stage and the verdict", () => {
@@ -85,7 +91,32 @@ describe("lathe build", () => {
       "stage-start": ["clean"],
       "stage-done": ["clean"],
     });
-    expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["collect", "clean"] });
+    expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["clean", "collect"] });
+  });
+
+  test("a sweep's trials share the cached collect stage and each get their own clean", () => {
+    // min_words 5 is tiny.yaml's own value (cached above), 8 was built by the --set test.
+    expect(outcome(lathe("build", SWEEP, "--to", "clean", "--json").stdout)).toEqual({
+      "stage-cached": ["trial-1/clean", "trial-1/collect", "trial-2/clean", "trial-2/collect"],
+    });
+    const plan = JSON.parse(lathe("build", SWEEP, "--to", "clean", "--dry", "--json", "--set", "clean.3.val=0.3").stdout) as { stages: { id: string; status: string }[] };
+    expect(plan.stages.map((s) => `${s.id} ${s.status}`)).toEqual(["trial-1/collect hit", "trial-1/clean miss", "trial-2/collect hit", "trial-2/clean miss"]);
+  });
+
+  test("the whole pipeline builds on the CPU backend, then sample streams text and export writes a HF folder", () => {
+    const b = lathe("build", MODEL, "--json");
+    expect(b.code).toBe(0);
+    expect(outcome(b.stdout)["stage-done"]).toEqual(["pack", "sample", "tokenizer", "train"]);
+    const s = lathe("sample", MODEL, "--prompt", "The harbor", "--max-tokens", "8", "--seed", "1");
+    expect(s.code).toBe(0);
+    expect(s.stderr).toBe(""); // everything was cached: no build view
+    expect(s.stdout).toStartWith("The harbor");
+    expect(s.stdout.length).toBeGreaterThan("The harbor\n".length);
+    const out = join(cache, "export");
+    const e = lathe("export", MODEL, "--format", "hf", "--out", out);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toBe(`exported train (hf) to ${out}\n`);
+    expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(["config.json", "model.safetensors"]));
   });
 
   test("a bad recipe exits 1 with every problem located, hints, and no stack trace", () => {
@@ -155,13 +186,14 @@ describe("lathe explain, graph, status, inspect, gc", () => {
     expect(r.stdout).toContain("splits:");
   });
 
-  test("gc keeps what the recipe references and removes the entry only an old --set used", () => {
-    const r = lathe("gc", TINY, "--dry");
+  test("gc keeps what the given recipes reference and removes the rest; --dry only reports", () => {
+    // Cached: collect, clean (min_words 5 and 8), and tiny-model's tokenizer, pack, train, sample.
+    const r = lathe("gc", TINY, MODEL, "--dry");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/would remove 1 entry and /);
+    expect(r.stdout).toMatch(/^gc: kept 6 entries referenced by 2 recipes; would remove 1 entry and \d+ blobs?/);
     const g = lathe("gc", TINY);
-    expect(g.stdout).toMatch(/kept 2 entries referenced by 1 recipe; removed 1 entry and /);
-    expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["collect", "clean"] });
+    expect(g.stdout).toMatch(/^gc: kept 2 entries referenced by 1 recipe; removed 5 entries and \d+ blobs?/);
+    expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["clean", "collect"] });
   });
 });
 

@@ -59,7 +59,8 @@ async function run(args: ParsedArgs): Promise<number> {
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
-    process.stderr.write("\nlathe: stopping (Ctrl-C again to quit now)\n");
+    // console (not process.stderr) so that Ink, which patches it, prints the line above its live area.
+    console.error("lathe: stopping: running stages are being aborted (Ctrl-C again to quit now)");
     abort.abort();
   };
   process.on("SIGINT", onSigint);

@@ -39,7 +39,7 @@ export class SectionError extends Error {
     readonly value: unknown,
   ) {
     super(
-      `${section}${pointer}: ${detail} (got ${JSON.stringify(value)}). ` +
+      `${section}${pointer}: ${detail} (got ${value === undefined ? "undefined" : JSON.stringify(value)}). ` +
         `Hint: see schemas/sections/${section}.schema.json for the allowed fields and values.`,
     );
   }

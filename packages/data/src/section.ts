@@ -33,7 +33,8 @@ function resolve<T>(section: "datasets" | "clean", value: unknown): T {
     const errs = (v.errors ?? []).filter((e) => e.keyword !== "if");
     const e = errs[0]!;
     const pointer = e.instancePath.slice(`/${section}`.length);
-    const at = pointer.split("/").slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], holder[section]);
+    // The offending value as the user wrote it (holder's copy already has defaults filled in).
+    const at = pointer.split("/").slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], value);
     const extra = e.keyword === "additionalProperties" ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : "";
     throw new SectionError(section, pointer, `${e.message}${extra}`, at);
   }

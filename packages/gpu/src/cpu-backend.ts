@@ -15,7 +15,7 @@ import * as gru from "./kernels/gru/reference.ts";
 import * as red from "./kernels/reduce/reference.ts";
 import * as adam from "./kernels/adamw/reference.ts";
 import * as mm from "./kernels/matmul/reference.ts";
-import * as attn from "./ref/attention.ts";
+import * as attn from "./kernels/attention/reference.ts";
 
 type F = Float32Array;
 type I = Int32Array;

@@ -28,6 +28,8 @@ export interface AcquireOptions {
   readonly robust?: boolean;
   /** Adapter name substring. @default process.env.LATHE_ADAPTER */
   readonly adapter?: string;
+  /** Only try this Dawn backend. @default process.env.LATHE_BACKEND, else Vulkan then OpenGL ES */
+  readonly backend?: BackendName;
 }
 
 const LIMITS = [
@@ -58,7 +60,6 @@ async function probe(backend: BackendName, robust: boolean, name: string | undef
   const flags = [`backend=${backend}`];
   if (!robust) flags.push("enable-dawn-features=disable_robustness");
   if (name) flags.push(`adapter=${name}`);
-  if (backend === "opengles") process.env.EGL_PLATFORM ??= "surfaceless";
   try {
     const create = await dawn();
     const gpu = create(flags);
@@ -75,10 +76,12 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
   const robust = opts.robust ?? process.env.LATHE_ROBUSTNESS === "1";
   const name = opts.adapter ?? process.env.LATHE_ADAPTER;
   const tried: string[] = [];
-  for (const backend of ["vulkan", "opengles"] as const) {
+  const only = opts.backend ?? (process.env.LATHE_BACKEND as BackendName | undefined);
+  for (const backend of only ? [only] : (["vulkan", "opengles"] as const)) {
     const p = await probe(backend, robust, name);
     if (!p.adapter) {
-      tried.push(`${backend}${name ? ` adapter~"${name}"` : ""}: ${p.error ?? "no adapter"}`);
+      const egl = backend === "opengles" && !process.env.EGL_PLATFORM ? " (headless GL needs EGL_PLATFORM=surfaceless in the environment before start)" : "";
+      tried.push(`${backend}${name ? ` adapter~"${name}"` : ""}: ${p.error ?? "no adapter"}${egl}`);
       continue;
     }
     const lim = p.adapter.limits;

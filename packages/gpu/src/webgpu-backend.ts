@@ -17,7 +17,7 @@ import * as adam from "./kernels/adamw/adamw.ts";
 import * as lstm from "./kernels/lstm/lstm.ts";
 import * as gru from "./kernels/gru/gru.ts";
 import * as mm from "./kernels/matmul/matmul.ts";
-import * as attn from "./ref/attention-gpu.ts";
+import * as attn from "./kernels/attention/attention.ts";
 
 const g = (b: Buf): GpuBuf => b as unknown as GpuBuf;
 const go = (b: Buf | null): GpuBuf | null => (b === null ? null : (b as unknown as GpuBuf));

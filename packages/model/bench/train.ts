@@ -1,13 +1,14 @@
 // Training throughput (tokens/s) of byte-level GPTs on each available backend: bun run bench train [--steps N]
 // [--backend cpu|webgpu]. Prints one JSON object. Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
 // llm.c's CPU trainer (2 threads) on the same machine: ~5,100 and ~400 tokens/s.
-import { backward, type Device, getDevice, zeroGrad } from "@lathe/gpu";
+// Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU
+// it needs GPU timestamp queries, which @lathe/gpu does not expose yet, so only the total is reported.
+import { backward, clipGradNorm, type Backend, createCpuBackend, Device, getDevice, zeroGrad } from "@lathe/gpu";
 import { resolveModelConfig } from "../src/config.ts";
 import { estimate } from "../src/estimate.ts";
 import { buildModel } from "../src/nn/model.ts";
 import { AdamW } from "../src/train/optimizer.ts";
 import { forwardLoss } from "../src/train/trainer.ts";
-import { clipGradNorm } from "@lathe/gpu";
 
 const args = process.argv.slice(2);
 const arg = (k: string): string | undefined => {
@@ -19,7 +20,24 @@ const shapes = [
   { name: "L6-C384-T256-B8", L: 6, C: 384, H: 6, T: 256, B: 8, anchor: 400 },
 ].filter((s) => !arg("shape") || s.name.startsWith(arg("shape")!));
 
-async function measure(dev: Device, s: (typeof shapes)[number], steps: number) {
+/** Wrap every kernel call of a synchronous backend with a timer; returns the totals (ms) by kernel name. */
+function timeKernels(be: Backend): Record<string, number> {
+  const totals: Record<string, number> = {};
+  const rec = be as unknown as Record<string, unknown>;
+  for (const k of Object.keys(rec)) {
+    const f = rec[k];
+    if (typeof f !== "function" || ["read", "write", "alloc", "free", "flush", "destroy"].includes(k)) continue;
+    rec[k] = (...a: unknown[]) => {
+      const t = performance.now();
+      const r = (f as (...x: unknown[]) => unknown).apply(be, a);
+      totals[k] = (totals[k] ?? 0) + performance.now() - t;
+      return r;
+    };
+  }
+  return totals;
+}
+
+async function measure(dev: Device, s: (typeof shapes)[number], steps: number, kernels: Record<string, number> | null) {
   const cfg = resolveModelConfig({ kind: "gpt", n_layer: s.L, n_head: s.H, d_model: s.C, context: s.T }, 256);
   const model = buildModel(dev, cfg, 1);
   const params = model.params.list;
@@ -42,25 +60,37 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number) {
     zeroGrad(params.map((p) => p.tensor));
     await params[0].tensor.read(); // sync the queue
     times.push(performance.now() - t0);
+    if (i === 0 && kernels) for (const k of Object.keys(kernels)) delete kernels[k]; // drop the warm-up step
   }
   const warm = times.slice(1); // first step compiles pipelines / warms the JIT
   const ms = warm.reduce((a, b) => a + b, 0) / warm.length;
   const flops = estimate(cfg, s.B).flopsPerToken;
-  return { shape: s.name, ms_per_step: +ms.toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2), vs_llmc_cpu: +((n / ms) * 1000 / s.anchor).toFixed(3), steps };
+  const perStep = kernels
+    ? Object.fromEntries(Object.entries(kernels).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / steps).toFixed(1)]))
+    : "needs GPU timestamp queries (not exposed by @lathe/gpu yet)";
+  return {
+    shape: s.name, ms_per_step: +ms.toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
+    vs_llmc_cpu: +(((n / ms) * 1000) / s.anchor).toFixed(3), steps, kernel_ms_per_step: perStep,
+  };
 }
 
 const out: Record<string, unknown> = { bench: "train", results: [] as unknown[] };
 for (const backend of (arg("backend") ? [arg("backend")] : ["cpu", "webgpu"]) as ("cpu" | "webgpu")[]) {
   let dev: Device;
+  let kernels: Record<string, number> | null = null;
   try {
-    dev = await getDevice({ backend });
+    if (backend === "cpu") {
+      const be = createCpuBackend();
+      kernels = timeKernels(be);
+      dev = new Device(be);
+    } else dev = await getDevice({ backend });
   } catch (e) {
     (out.results as unknown[]).push({ backend, skipped: (e as Error).message.split("\n")[0] });
     continue;
   }
   for (const s of shapes) {
-    const steps = Number(arg("steps") ?? (s.L === 6 ? 2 : 5));
-    (out.results as unknown[]).push({ backend, ...(await measure(dev, s, steps)) });
+    const steps = Number(arg("steps") ?? (s.L === 6 ? 1 : 5));
+    (out.results as unknown[]).push({ backend, ...(await measure(dev, s, steps, kernels)) });
   }
   dev.destroy();
 }

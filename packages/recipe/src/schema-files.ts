@@ -13,6 +13,8 @@ export interface SchemaFiles {
   readonly docs: ReadonlyMap<string, SchemaObject>;
   /** `$id` URI → file path relative to the schema dir, for messages. */
   readonly files: ReadonlyMap<string, string>;
+  /** Hash of every file's text (what precompiled validators were made from). */
+  readonly hash: string;
 }
 
 export class SchemaError extends Error {
@@ -22,9 +24,11 @@ export class SchemaError extends Error {
   }
 }
 
-function readJson(path: string, shown: string): SchemaObject {
+function readJson(path: string, shown: string, texts: string[]): SchemaObject {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as SchemaObject;
+    const text = readFileSync(path, "utf8");
+    texts.push(shown, text);
+    return JSON.parse(text) as SchemaObject;
   } catch (cause) {
     throw new SchemaError(shown, `cannot read schema: ${(cause as Error).message}`, { cause });
   }
@@ -34,8 +38,9 @@ function readJson(path: string, shown: string): SchemaObject {
 export function readSchemaFiles(schemaDir: string): SchemaFiles {
   const docs = new Map<string, SchemaObject>();
   const files = new Map<string, string>();
+  const texts: string[] = [];
   const add = (rel: string): string => {
-    const doc = readJson(join(schemaDir, rel), `schemas/${rel}`);
+    const doc = readJson(join(schemaDir, rel), `schemas/${rel}`, texts);
     if (typeof doc.$id !== "string") throw new SchemaError(`schemas/${rel}`, "missing $id");
     docs.set(doc.$id, doc);
     files.set(doc.$id, `schemas/${rel}`);
@@ -43,7 +48,7 @@ export function readSchemaFiles(schemaDir: string): SchemaFiles {
   };
   const rootId = add("recipe.schema.json");
   for (const f of readdirSync(join(schemaDir, "sections")).sort()) if (f.endsWith(".schema.json")) add(`sections/${f}`);
-  return { rootId, docs, files };
+  return { rootId, docs, files, hash: Bun.hash(texts.join("\u0000")).toString(16) };
 }
 
 /** A schema node together with the URI its relative $refs resolve against, and its own `uri#pointer`. */

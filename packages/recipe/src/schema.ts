@@ -1,69 +1,100 @@
-// The compiled recipe schema: ajv (JSON Schema 2020-12, strict, allErrors, useDefaults) over the root schema and
-// every section file, plus the schema walks ajv does not do for us: which keys a dotted path may use (for --set and
-// sweep keys) and defaults inside oneOf/anyOf branches (ajv skips those).
-import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
-import { DEFAULT_SCHEMA_DIR, readSchemaFiles, resolveRef, rootWithSectionDefaults, SchemaError, type SchemaAt, type SchemaFiles, type SchemaObject } from "./schema-files.ts";
-
-/** Editor-only keywords (VS Code / yaml-language-server) that strict ajv would otherwise reject. */
-const ANNOTATIONS = ["markdownDescription", "deprecationMessage", "defaultSnippets", "errorMessage", "tsType"];
+// The compiled recipe schema, plus the schema walks ajv does not do for us: which keys a dotted path may use (for
+// --set and sweep keys) and defaults inside oneOf/anyOf branches (ajv skips those).
+// Compiling the schemas takes a few hundred ms, so the compiled validators are also written as standalone code to
+// packages/recipe/node_modules/.cache/, keyed by a hash of the schema files; later processes load that instead.
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { branchPointers, createAjv, validatorHash } from "./compile.ts";
+import { DEFAULT_SCHEMA_DIR, readSchemaFiles, resolveRef, rootWithSectionDefaults, type SchemaAt, type SchemaFiles, type SchemaObject } from "./schema-files.ts";
 
 export interface RecipeSchema {
   readonly dir: string;
   readonly files: SchemaFiles;
-  readonly ajv: Ajv2020;
-  readonly validate: ValidateFunction;
   /** The root schema as compiled (section properties carry their section's default). */
   readonly root: SchemaObject;
-  /** Schema object → its `uri#pointer`, to find the branches of a failing oneOf. */
-  readonly where: WeakMap<object, string>;
+  readonly validate: ValidateFunction;
+  /** The validator of one oneOf/anyOf branch, by `uri#pointer`. */
+  branch(pointer: string): ValidateFunction | undefined;
+  /** `uri#pointer` of a schema object that ajv reports as an error's parentSchema. */
+  locate(node: object): string | undefined;
 }
+
+/** Where compiled validators are kept between processes. */
+export const VALIDATOR_CACHE_DIR = join(import.meta.dir, "..", "node_modules", ".cache", "lathe-recipe");
 
 const cache = new Map<string, RecipeSchema>();
+const require = createRequire(import.meta.url);
 
-function strictWarning(...args: unknown[]): void {
-  const msg = args.map(String).join(" ");
-  if (!/default is ignored (in the schema root|for: )/.test(msg)) throw new Error(msg);
+interface Compiled {
+  readonly validate: ValidateFunction;
+  readonly branches: Readonly<Record<string, ValidateFunction>>;
 }
 
-function index(node: unknown, pointer: string, where: WeakMap<object, string>): void {
-  if (node === null || typeof node !== "object") return;
-  where.set(node, pointer);
-  for (const [k, v] of Object.entries(node)) index(v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, where);
-}
-
-/** Loads and compiles the schemas in `dir` once per process. Throws SchemaError when a schema is broken. */
-export function loadSchema(dir = DEFAULT_SCHEMA_DIR): RecipeSchema {
-  const cached = cache.get(dir);
-  if (cached) return cached;
-  const files = readSchemaFiles(dir);
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    useDefaults: true,
-    verbose: true,
-    allowUnionTypes: true,
-    // Strict, except about defaults ajv ignores: a schema's own root `default` (sections carry one for editors)
-    // and defaults inside oneOf/anyOf branches (fillBranchDefaults applies those).
-    strictSchema: "log",
-    logger: { log: () => {}, error: console.error, warn: strictWarning },
-  });
-  for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ["string", "object", "array", "boolean"] });
-  const where = new WeakMap<object, string>();
-  const root = rootWithSectionDefaults(files);
-  let validate: ValidateFunction;
+function cachedValidators(hash: string): Compiled | undefined {
   try {
-    for (const [id, doc] of files.docs) {
-      if (id === files.rootId) continue;
-      ajv.addSchema(doc);
-      index(doc, `${id}#`, where);
-    }
-    ajv.addSchema(root);
-    index(root, `${files.rootId}#`, where);
-    validate = ajv.getSchema(files.rootId)!;
-  } catch (cause) {
-    throw new SchemaError("schemas/", `the recipe schemas do not compile: ${(cause as Error).message}`, { cause });
+    const mod = require(join(VALIDATOR_CACHE_DIR, `${hash}.cjs`)) as { hash?: string; validate: ValidateFunction; branches: Record<string, ValidateFunction> };
+    return mod.hash === hash ? mod : undefined;
+  } catch {
+    return undefined;
   }
-  const schema: RecipeSchema = { dir, files, ajv, validate, root, where };
+}
+
+/** Compiles with ajv, and writes the standalone code for the next process (best effort, atomic). */
+function compileAndCache(files: SchemaFiles, hash: string): Compiled {
+  const ajv = createAjv(files, true);
+  const pointers = branchPointers(files);
+  const branches: Record<string, ValidateFunction> = {};
+  for (const p of pointers) branches[p] = ajv.getSchema(p)!;
+  const compiled = { validate: ajv.getSchema(files.rootId)!, branches };
+  try {
+    const refs: Record<string, string> = { validate: files.rootId };
+    pointers.forEach((p, i) => (refs[`branch${i}`] = p));
+    let code = standaloneCode(ajv, refs);
+    // Runtime helpers by absolute path, so the file works wherever the cache dir sits.
+    code = code.replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_m, id: string) => `require(${JSON.stringify(require.resolve(id))})`);
+    code += `\nexports.hash = ${JSON.stringify(hash)};\nexports.branches = {${pointers.map((p, i) => `${JSON.stringify(p)}: exports.branch${i}`).join(", ")}};\n`;
+    mkdirSync(VALIDATOR_CACHE_DIR, { recursive: true });
+    const file = join(VALIDATOR_CACHE_DIR, `${hash}.cjs`);
+    writeFileSync(`${file}.${process.pid}.tmp`, code);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch {
+    // A read-only checkout only loses the speed-up.
+  }
+  return compiled;
+}
+
+function structuralIndex(files: SchemaFiles, root: SchemaObject): Map<string, string> {
+  const index = new Map<string, string>();
+  const walk = (node: unknown, pointer: string): void => {
+    if (node === null || typeof node !== "object") return;
+    const key = JSON.stringify(node);
+    if (!index.has(key)) index.set(key, pointer);
+    for (const [k, v] of Object.entries(node)) walk(v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  };
+  for (const [id, doc] of files.docs) walk(id === files.rootId ? root : doc, `${id}#`);
+  return index;
+}
+
+/** Loads the schemas in `dir` once per process. Throws SchemaError when a schema is broken. */
+export function loadSchema(dir = DEFAULT_SCHEMA_DIR): RecipeSchema {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const files = readSchemaFiles(dir);
+  const hash = validatorHash(files).replace(/[^\w.-]+/g, "_");
+  const compiled = cachedValidators(hash) ?? compileAndCache(files, hash);
+  const root = rootWithSectionDefaults(files);
+  let index: Map<string, string> | undefined;
+  const schema: RecipeSchema = {
+    dir,
+    files,
+    root,
+    validate: compiled.validate,
+    branch: (pointer) => compiled.branches[pointer],
+    locate: (node) => (index ??= structuralIndex(files, root)).get(JSON.stringify(node)),
+  };
   cache.set(dir, schema);
   return schema;
 }
@@ -160,12 +191,14 @@ export function fillBranchDefaults(schema: RecipeSchema, data: unknown, at: Sche
   const s = at.schema;
   if (typeof s.$ref === "string") fillBranchDefaults(schema, data, resolveRef(schema.files, s.$ref, at.base), depth + 1);
   if (Array.isArray(s.allOf)) s.allOf.forEach((b, i) => fillBranchDefaults(schema, data, { schema: b as SchemaObject, base: at.base, pointer: `${at.pointer}/allOf/${i}` }, depth + 1));
+  // Nested oneOfs under then/else: each is only applied where one of its branches validates, so both are safe to visit.
+  for (const k of ["then", "else"]) if (isObj(s[k])) fillBranchDefaults(schema, data, { schema: s[k] as SchemaObject, base: at.base, pointer: `${at.pointer}/${k}` }, depth + 1);
   for (const k of ["oneOf", "anyOf"]) {
     const branches = s[k];
     if (!Array.isArray(branches)) continue;
     for (let i = 0; i < branches.length; i++) {
       const pointer = `${at.pointer}/${k}/${i}`;
-      const check = schema.ajv.getSchema(pointer);
+      const check = schema.branch(pointer);
       const copy = structuredClone(data);
       if (check && check(copy)) {
         replaceContents(data, copy);

@@ -72,13 +72,13 @@ function explain(schema: RecipeSchema, errors: readonly ErrorObject[], prefix: s
 function explainBranches(schema: RecipeSchema, e: ErrorObject, prefix: string): Diagnosis[] {
   const pointer = prefix + e.instancePath;
   const branches = e.schema as object[];
-  const base = schema.where.get(e.parentSchema as object);
+  const base = schema.locate(e.parentSchema as object);
   const titles = branches.map((b, i) => String((b as { title?: unknown }).title ?? `#${i + 1}`));
   if (e.keyword === "oneOf" && (e.params as { passingSchemas?: unknown }).passingSchemas) {
     return [{ pointer, message: `${pointer} matches more than one of the forms ${titles.join(", ")}`, hint: "add the key that tells them apart." }];
   }
   const results = branches.map((_, i) => {
-    const check = base === undefined ? undefined : schema.ajv.getSchema(`${base}/${e.keyword}/${i}`);
+    const check = base === undefined ? undefined : schema.branch(`${base}/${e.keyword}/${i}`);
     if (!check) return [];
     check(structuredClone(e.data));
     return check.errors ?? [];

@@ -1,5 +1,5 @@
 // Atomic file writes: write to a temp file beside the target, then rename over it.
-import { renameSync, writeFileSync, openSync, writeSync, closeSync, fsyncSync } from "node:fs";
+import { renameSync, writeFileSync, openSync, writeSync, closeSync, fsyncSync, unlinkSync } from "node:fs";
 
 let seq = 0;
 function tempName(path: string): string {
@@ -38,5 +38,11 @@ export class AtomicWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
+  }
+
+  /** Drop the file: nothing appears at the path. */
+  abort(): void {
+    closeSync(this.fd);
+    unlinkSync(this.tmp);
   }
 }

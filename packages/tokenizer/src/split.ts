@@ -160,8 +160,9 @@ export function regexSplitter(pattern: string, where = "/tokenizer/split_regex")
   };
 }
 
-/** The splitter for a preset name, or for a custom pattern when preset is "custom". */
+/** The splitter for a pattern: a preset's scanner, a custom regex, or "" for no splitting at all. */
 export function makeSplitter(pattern: string): Splitter {
+  if (pattern === "") return (s) => s.length; // no pre-tokenization: each segment is one chunk
   if (pattern === SPLIT_PRESETS.gpt4) return gpt4Scanner(3);
   if (pattern === SPLIT_PRESETS.nanochat) return gpt4Scanner(2);
   if (pattern === SPLIT_PRESETS.gpt2) return gpt2Scanner;

@@ -14,7 +14,7 @@ export function formatDuration(ms: number): string {
 /** A count with a k/M/G suffix past 10 000: 950, 12.3k, 4.5M. */
 export function formatCount(n: number): string {
   const a = Math.abs(n);
-  if (a < 10_000) return Number.isInteger(n) ? String(n) : n.toFixed(1);
+  if (a < 10_000) return Number.isInteger(n) ? String(n) : a < 1 ? String(Number(n.toPrecision(2))) : n.toFixed(1);
   if (a < 1e6) return `${(n / 1e3).toFixed(1)}k`;
   if (a < 1e9) return `${(n / 1e6).toFixed(1)}M`;
   return `${(n / 1e9).toFixed(1)}G`;

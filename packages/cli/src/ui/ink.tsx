@@ -1,5 +1,6 @@
-// The TTY renderer: feeds engine events into BuildState and redraws <BuildScreen> with Ink at most every 80 ms
-// (and on a timer while stages run, so spinners and elapsed times move).
+// The TTY renderer: feeds engine events into BuildState and redraws <BuildScreen> with Ink at most every 80 ms:
+// from a timer (so spinners and elapsed times move while nothing happens), and straight from onEvent when a frame
+// is due (so a stage that keeps the event loop busy, e.g. CPU training awaiting only microtasks, still shows live).
 import React from "react";
 import { render } from "ink";
 import type { EngineEvent } from "@lathe/engine";
@@ -28,24 +29,27 @@ export function createInkRenderer(opts: InkOptions = {}): Renderer {
   );
   const ink = render(element(), { stdout, patchConsole: true, exitOnCtrlC: false, maxFps: 1000 / FRAME_MS });
   let dirty = false;
+  let lastFrameAt = 0;
+  const draw = () => {
+    dirty = false;
+    lastFrameAt = Date.now();
+    frame = Math.floor(lastFrameAt / FRAME_MS);
+    ink.rerender(element());
+  };
   const timer = setInterval(() => {
-    frame++;
-    if (dirty || state.withStatus("running").length > 0) {
-      dirty = false;
-      ink.rerender(element());
-    }
+    if (dirty || state.withStatus("running").length > 0) draw();
   }, FRAME_MS);
 
   return {
     onEvent(e: EngineEvent): void {
-      state.apply(e, Date.now());
+      const now = Date.now();
+      state.apply(e, now);
       dirty = true;
-      // Finished stages go to <Static> right away so a crash after this point still leaves them on screen.
-      if (e.type === "build-done") ink.rerender(element());
+      if (now - lastFrameAt >= FRAME_MS || e.type === "build-done") draw();
     },
     async close(): Promise<void> {
       clearInterval(timer);
-      ink.rerender(element());
+      draw();
       ink.unmount();
       await ink.waitUntilExit();
     },

@@ -16,9 +16,21 @@ export function progressText(s: StageView): string {
   return parts.join(" · ");
 }
 
-/** "loss 3.214 · lr 0.0003": the latest value of each metric. */
-export function metricsText(s: StageView): string {
-  return [...s.metrics].map(([name, vs]) => `${name} ${formatMetric(vs[vs.length - 1])}`).join(" · ");
+/** Metrics shown first when there is room for only a few: the ones people watch during training. */
+const PRIORITY = ["loss", "val_loss", "val_bpb", "tokens_per_s"];
+
+/** Up to `max` metrics of a stage, watched ones first, then in the order they first appeared. */
+export function pickMetrics(s: StageView, max = Infinity): [string, number[]][] {
+  const rank = (name: string) => {
+    const i = PRIORITY.indexOf(name);
+    return i === -1 ? PRIORITY.length : i;
+  };
+  return [...s.metrics].sort((a, b) => rank(a[0]) - rank(b[0])).slice(0, max);
+}
+
+/** "loss 3.214 · lr 0.0003": the latest value of (up to `max`) metrics. */
+export function metricsText(s: StageView, max = Infinity): string {
+  return pickMetrics(s, max).map(([name, vs]) => `${name} ${formatMetric(vs[vs.length - 1])}`).join(" · ");
 }
 
 /** Up to `max` changes joined with "; ", then "+N more". */

@@ -1,6 +1,6 @@
 // MinHash LSH near-duplicate detection. K = bands × rows hash functions; each is h_k(x) = a_k·x + b_k (mod 2^32)
 // over a well-mixed 32-bit shingle hash x, so the hot loop is one Math.imul, one add and one compare per
-// (shingle, k) on Int32Arrays. A band's key is a 52-bit hash of its rows; documents sharing any band key are
+// (shingle, k) on Int32Arrays. A band's key is a 64-bit hash of its rows (two int32s); documents sharing any band key are
 // candidates; streaming, the first document of a cluster is kept.
 import { fmix32, WordHashes } from "./words.ts";
 
@@ -61,7 +61,29 @@ export class MinHasher {
     const k = this.k;
     const a = this.a;
     const b = this.b;
-    for (let t = 0; t < k; t++) {
+    // Four hash functions per pass over the shingles: each xs[i] load feeds four multiply-adds.
+    let t = 0;
+    for (; t + 4 <= k; t += 4) {
+      const a0 = a[t]!, a1 = a[t + 1]!, a2 = a[t + 2]!, a3 = a[t + 3]!;
+      const b0 = b[t]!, b1 = b[t + 1]!, b2 = b[t + 2]!, b3 = b[t + 3]!;
+      let m0 = 0x7fffffff, m1 = 0x7fffffff, m2 = 0x7fffffff, m3 = 0x7fffffff;
+      for (let i = 0; i < m; i++) {
+        const x = xs[i]!;
+        const v0 = (Math.imul(a0, x) + b0) | 0;
+        const v1 = (Math.imul(a1, x) + b1) | 0;
+        const v2 = (Math.imul(a2, x) + b2) | 0;
+        const v3 = (Math.imul(a3, x) + b3) | 0;
+        if (v0 < m0) m0 = v0;
+        if (v1 < m1) m1 = v1;
+        if (v2 < m2) m2 = v2;
+        if (v3 < m3) m3 = v3;
+      }
+      out[t] = m0;
+      out[t + 1] = m1;
+      out[t + 2] = m2;
+      out[t + 3] = m3;
+    }
+    for (; t < k; t++) {
       const at = a[t]!;
       const bt = b[t]!;
       let min = 0x7fffffff;
@@ -75,20 +97,61 @@ export class MinHasher {
     return out;
   }
 
-  /** Band keys of a signature into keys (B values, 52-bit integers as numbers). */
-  bandKeys(sig: Int32Array, keys: Float64Array): Float64Array {
+  /** Band keys of a signature: two independent 32-bit hashes per band (a 64-bit key), seeded by the band index. */
+  bandKeys(sig: Int32Array, hi: Int32Array, lo: Int32Array): void {
     const r = this.p.rows;
     for (let band = 0; band < this.p.bands; band++) {
-      let h1 = (0x7f4a7c15 + band) | 0;
+      let h1 = (0x7f4a7c15 + Math.imul(band, 0x61c88647)) | 0;
       let h2 = (0x2f7a9e3b ^ Math.imul(band, 0x9e3779b1)) | 0;
       for (let j = 0; j < r; j++) {
         const v = sig[band * r + j]!;
         h1 = Math.imul(h1 ^ v, 0x01000193);
         h2 = Math.imul((h2 << 7) | (h2 >>> 25), 0x85ebca77) ^ v;
       }
-      keys[band] = (fmix32(h1) & 0xfffff) * 4294967296 + fmix32(h2);
+      hi[band] = fmix32(h1) | 0;
+      lo[band] = fmix32(h2 ^ 0x5bd1e995) | 0;
     }
-    return keys;
+  }
+}
+
+/**
+ * Open-addressing table from 64-bit keys (two int32 halves) to document indices, for all bands at once (each
+ * band's keys are seeded differently). Int32Arrays instead of a Map of doubles: ~3x faster on short documents.
+ */
+class BucketTable {
+  private hi = new Int32Array(1 << 16); // (cap)
+  private lo = new Int32Array(1 << 16); // (cap)
+  private val = new Int32Array(1 << 16); // (cap) document index + 1; 0 = empty slot
+  private mask = (1 << 16) - 1;
+  private size = 0;
+
+  /** The document stored under (h, l), or -1 after storing doc there. */
+  getOrSet(h: number, l: number, doc: number): number {
+    if (2 * (this.size + 1) > this.val.length) this.grow();
+    let i = (h ^ Math.imul(l, 0x27d4eb2f)) & this.mask;
+    for (;;) {
+      const v = this.val[i]!;
+      if (v === 0) {
+        this.hi[i] = h;
+        this.lo[i] = l;
+        this.val[i] = doc + 1;
+        this.size++;
+        return -1;
+      }
+      if (this.hi[i] === h && this.lo[i] === l) return v - 1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const { hi, lo, val } = this;
+    const cap = val.length * 2;
+    this.hi = new Int32Array(cap);
+    this.lo = new Int32Array(cap);
+    this.val = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.size = 0;
+    for (let i = 0; i < val.length; i++) if (val[i] !== 0) this.getOrSet(hi[i]!, lo[i]!, val[i]! - 1);
   }
 }
 
@@ -105,28 +168,26 @@ export function estimateJaccard(x: Int32Array, y: Int32Array): number {
  * Signatures are kept (K × 4 bytes per document) to report an estimated Jaccard for each removal.
  */
 export class LshIndex {
-  private readonly tables: Map<number, number>[];
-  private readonly keys: Float64Array; // (B)
+  private readonly table = new BucketTable();
+  private readonly hi: Int32Array; // (B)
+  private readonly lo: Int32Array; // (B)
   private readonly sigChunks: Int32Array[] = [];
   private static readonly chunkDocs = 4096;
   size = 0;
 
   constructor(readonly hasher: MinHasher) {
-    this.tables = Array.from({ length: hasher.p.bands }, () => new Map<number, number>());
-    this.keys = new Float64Array(hasher.p.bands);
+    this.hi = new Int32Array(hasher.p.bands);
+    this.lo = new Int32Array(hasher.p.bands);
   }
 
-  /** Add a signature; returns the earliest-found matching document index, or -1 if it is new. */
+  /** Add a signature; returns the earliest matching document index, or -1 if it is new. */
   add(sig: Int32Array): number {
-    this.hasher.bandKeys(sig, this.keys);
+    this.hasher.bandKeys(sig, this.hi, this.lo);
     let match = -1;
     const id = this.size;
-    for (let band = 0; band < this.tables.length; band++) {
-      const t = this.tables[band]!;
-      const key = this.keys[band]!;
-      const prev = t.get(key);
-      if (prev === undefined) t.set(key, id);
-      else if (match < 0 || prev < match) match = prev;
+    for (let band = 0; band < this.hi.length; band++) {
+      const prev = this.table.getOrSet(this.hi[band]!, this.lo[band]!, id);
+      if (prev >= 0 && (match < 0 || prev < match)) match = prev;
     }
     const k = this.hasher.k;
     const c = Math.floor(id / LshIndex.chunkDocs);

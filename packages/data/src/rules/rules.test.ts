@@ -47,9 +47,10 @@ describe("filters", () => {
     ["too few words", "The cat sat on the mat with the hat.", "short_doc"],
     ["too many hashes", `${good}\n${"#tag ".repeat(40)}`, "hashes"],
     ["mostly bullet lines", Array.from({ length: 20 }, (_, i) => `- item number ${i} of the list that has the words and to of`).join("\n"), "bullets"],
-    ["lines ending in ellipses", Array.from({ length: 10 }, (_, i) => `this is the line ${i} and it goes on to the end of...`).join("\n"), "ellipses"],
+    ["lines ending in ellipses", Array.from({ length: 10 }, (_, i) => `something happened yesterday evening near the station ${i} and then...`).join("\n"), "ellipsis_lines"],
+    ["many ellipses", `${good} ${"well... ".repeat(30)}`, "ellipses"],
     ["no stop words", "Quick brown foxes jump over lazy dogs repeatedly. ".repeat(12), "stop_words"],
-    ["mostly numbers", `${"12 34 56 78 90 ".repeat(30)} the and of to with`, "non_alpha"],
+    ["mostly numbers", `${"1234567 2345678 3456789 ".repeat(30)} the and of to with`, "non_alpha"],
     ["overlong words", `${"incomprehensibilities ".repeat(60)} the and`, "long_words"],
   ])("gopher_quality: %s → %s", (_, text, want) => {
     expect(reason(apply({ rule: "filter", kind: "gopher_quality" }, text))).toBe(want);
@@ -71,12 +72,12 @@ describe("filters", () => {
 
   test("c4 removes javascript, policy, short and unpunctuated lines, then keeps the rest", () => {
     const text = `${good}\nPlease enable JavaScript to view this page.\nRead our privacy policy before you sign up today.\nMenu\nHome About Contact\nThe council will publish the minutes of the meeting on its website [1].`;
-    expect(apply({ rule: "filter", kind: "c4" }, text)).toBe(`${good}\nThe council will publish the minutes of the meeting on its website .`.replace(" .", " ."));
+    expect(apply({ rule: "filter", kind: "c4" }, text)).toBe(`${good}\nThe council will publish the minutes of the meeting on its website .`);
   });
 
   test.each([
     ["lorem ipsum", `${good}\nLorem ipsum dolor sit amet, consectetur adipiscing elit.`, "lorem_ipsum"],
-    ["code", `${good}\nfunction f() { return 1; }`, "curly_bracket"],
+    ["code", `${good}\nSet the options to {debug: true} before you start the program.`, "curly_bracket"],
     ["too few sentences", "One short sentence here.", "too_few_sentences"],
   ])("c4 drops documents with %s", (_, text, want) => {
     expect(reason(apply({ rule: "filter", kind: "c4" }, text))).toBe(want);
@@ -108,7 +109,7 @@ describe("filters", () => {
     ["keep", "library", good, "kept"],
     ["keep", "library", "Nothing relevant here.", "not_matched"],
   ])("regex action %s /%s/ → %s", (action, pattern, text, want) => {
-    expect(reason(apply({ rule: "filter", kind: "regex", pattern, action }, text.slice(0, 200) + (want === "matched" ? "" : "")))).toBe(want.replace("matched", "matched"));
+    expect(reason(apply({ rule: "filter", kind: "regex", pattern, action }, text))).toBe(want);
   });
 });
 

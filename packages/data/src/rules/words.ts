@@ -36,7 +36,7 @@ export class WordHashes {
     const n = s.length;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (classOf(c) === 1) {
+      if ((c < 128 ? cls[c] : classOf(c)) === 1) {
         if (!inWord) {
           inWord = true;
           h = 0x811c9dc5 | 0;

@@ -145,6 +145,15 @@ export function mean(x: Tensor): Tensor {
   return reduceAll("mean", x);
 }
 
+/** Maximum of all elements -> scalar (shape []). Not differentiable: use it under noGrad or on tensors without grad. */
+export function max(x: Tensor): Tensor {
+  expectDtype("max", x, "f32");
+  if (needsGrad(x)) throw new ShapeError("max", `${fmt(x)} requires grad`, "max has no backward; call it inside noGrad()");
+  const out = x.device.empty([], "f32", { name: "max" });
+  x.device.backend.max(out.buf, x.buf, x.size);
+  return out;
+}
+
 /** Same data, new shape (one dim may be -1). Shares the buffer. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);

@@ -12,6 +12,7 @@ import { buildModel } from "../nn/model.ts";
 import { MetricsLog } from "./metrics.ts";
 import { AdamW } from "./optimizer.ts";
 import { SimulatedCrash, forwardLoss, trainModel } from "./trainer.ts";
+import { NonFiniteError } from "../errors.ts";
 
 const pack = bytePackDir(PANGRAMS.repeat(20), PANGRAMS.repeat(3));
 const tinyGpt = { kind: "gpt", n_layer: 2, n_head: 2, d_model: 16, context: 16, dropout: 0.1 };
@@ -98,5 +99,27 @@ describe("a training run", () => {
     expect(s.stopped_by as string).toBe(by);
     if (by === "tokens") expect(s.steps).toBe(steps);
     expect(existsSync(join(d.outDir, "model.safetensors"))).toBe(true);
+  });
+});
+
+describe("a failing run", () => {
+  test("stops on a non-finite loss with the step and keeps the last good checkpoint", async () => {
+    const d = dirs();
+    const run = trainModel({ model: { ...tinyGpt, init_std: 1e30 }, train, seed: 1, packDir: pack, ...d });
+    await expect(run).rejects.toBeInstanceOf(NonFiniteError);
+    await expect(trainModel({ model: { ...tinyGpt, init_std: 1e30 }, train, seed: 1, packDir: pack, ...d })).rejects.toThrow(
+      /^training diverged at step 1: loss is NaN\. No checkpoint was written yet\. Hint: lower train\.lr/,
+    );
+    expect(existsSync(join(d.outDir, "model.safetensors"))).toBe(false);
+  });
+
+  test("saves a checkpoint when aborted, and the next run resumes from it", async () => {
+    const d = dirs();
+    const ac = new AbortController();
+    const run = trainModel({ model: tinyGpt, train, seed: 2, packDir: pack, ...d, signal: ac.signal, progress: (p) => p.done === 3 && ac.abort(new Error("stop")) });
+    await expect(run).rejects.toThrow("stop");
+    const resumed = await trainModel({ model: tinyGpt, train, seed: 2, packDir: pack, ...d });
+    expect(resumed.resumed_from).toBe(3);
+    expect(resumed.steps).toBe(12);
   });
 });

@@ -4,11 +4,10 @@
 // Ranks: a merge (a, b) -> c has a priority; lowest first, leftmost on ties. Two conventions exist:
 // "index" (HF / trained: the merge list order) and "result" (tiktoken: the id of c, with every split (a, b) of c whose
 // parts are tokens counting as a merge). Both are packed into one number: rank * 2^21 + result.
-import { TokenizerConfigError } from "../errors.ts";
+import { TokenIdError, TokenizerConfigError } from "../errors.ts";
 import { IdBuffer } from "../ids.ts";
 import { makeSplitter, type Splitter } from "../split.ts";
 import { StreamDecoder, decodeUtf8, type EncodeOptions, type Tokenizer, type TokenizerKind } from "../tokenizer.ts";
-import { TokenIdError } from "../errors.ts";
 import { bytesKey, utf8Into } from "../utf8.ts";
 import { SpecialMatcher, type SpecialToken } from "./specials.ts";
 import { PairTable } from "./pair-table.ts";

@@ -64,6 +64,13 @@ describe("training", () => {
     expect(spec.merges).toEqual(naiveMerges(docs, GPT2_PATTERN, 300));
   });
 
+  test("the trainer's byte and token counts equal encoding the training text with the result", () => {
+    const docs = brown.train.slice(0, 40);
+    const total = docs.reduce((a, d) => a + tok.encode(d).length, 0);
+    expect(small.report.tokens).toBe(total);
+    expect(small.report.bytes).toBe(docs.reduce((a, d) => a + Buffer.byteLength(d), 0));
+  });
+
   test("max_chars stops reading training text", () => {
     const { report } = trainBpe(brown.train, { pattern: GPT4_PATTERN, vocabSize: 300, specials: [EOT], maxChars: 5000 });
     expect(report.chars).toBe(5000);

@@ -2,7 +2,7 @@
 // (left id, then right id), so training is deterministic. Entries may be stale; the trainer checks on pop.
 
 export class PairHeap {
-  private count: Int32Array; // (capacity)
+  private count: Float64Array; // (capacity)
   private pair: Int32Array; // (capacity) pair index
   size = 0;
 
@@ -11,7 +11,7 @@ export class PairHeap {
     private readonly pairA: () => Int32Array,
     private readonly pairB: () => Int32Array,
   ) {
-    this.count = new Int32Array(Math.max(16, capacity));
+    this.count = new Float64Array(Math.max(16, capacity));
     this.pair = new Int32Array(Math.max(16, capacity));
   }
 
@@ -32,7 +32,7 @@ export class PairHeap {
 
   push(count: number, pair: number): void {
     if (this.size === this.count.length) {
-      const c = new Int32Array(this.size * 2); c.set(this.count); this.count = c;
+      const c = new Float64Array(this.size * 2); c.set(this.count); this.count = c;
       const p = new Int32Array(this.size * 2); p.set(this.pair); this.pair = p;
     }
     let i = this.size++;

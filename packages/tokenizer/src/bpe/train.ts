@@ -9,6 +9,7 @@ import { TokenizerConfigError } from "../errors.ts";
 import { makeSplitter, type Splitter } from "../split.ts";
 import { utf8Into } from "../utf8.ts";
 import type { BpeSpec } from "./bpe-tokenizer.ts";
+import { ChunkCounter } from "./chunk-counter.ts";
 import { PairHeap } from "./heap.ts";
 import { PairTable } from "./pair-table.ts";
 import { SpecialMatcher } from "./specials.ts";
@@ -33,12 +34,15 @@ export interface BpeTrainReport {
   readonly merges: number;
   /** Count of the last merge made (how rare the last token is). */
   readonly lastMergeCount: number;
+  /** UTF-8 bytes and tokens of the training text under the trained merges (bytes/token = compression). */
+  readonly bytes: number;
+  readonly tokens: number;
 }
 
 export class BpeTrainer {
   private readonly split: Splitter;
   private readonly matcher: SpecialMatcher;
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new ChunkCounter();
   private chars = 0;
   private chunks = 0;
 
@@ -65,12 +69,11 @@ export class BpeTrainer {
     this.matcher.scan(
       text,
       (start, end) => {
-        let i = start;
-        while (i < end) {
-          let j = split(text, i);
-          if (j > end) j = end;
-          const k = text.slice(i, j);
-          counts.set(k, (counts.get(k) ?? 0) + 1);
+        // split each segment on its own, exactly as the encoder does
+        const seg = start === 0 && end === text.length ? text : text.slice(start, end);
+        for (let i = 0; i < seg.length; ) {
+          const j = split(seg, i);
+          counts.add(seg, i, j);
           this.chunks++;
           i = j;
         }
@@ -84,8 +87,7 @@ export class BpeTrainer {
     const nMerges = vocabSize - 256 - specials.length;
 
     // Words: each unique chunk as byte ids, in one flat array.
-    let total = 0;
-    for (const k of this.counts.keys()) total += k.length * 3;
+    const total = this.counts.keyChars * 3;
     const sym = new Int32Array(total); // (total bytes) token ids of all words, each word compacted in place
     const nWords = this.counts.size;
     const wStart = new Int32Array(nWords);
@@ -93,22 +95,24 @@ export class BpeTrainer {
     const wFreq = new Int32Array(nWords);
     const buf = new Uint8Array(1 << 16);
     let big = buf;
-    let at = 0, w = 0;
-    for (const [k, f] of this.counts) {
+    let at = 0, w = 0, bytes = 0;
+    this.counts.forEach((k, f) => {
       if (big.length < k.length * 3) big = new Uint8Array(k.length * 3);
       const n = utf8Into(k, 0, k.length, big);
       wStart[w] = at;
       wLen[w] = n;
       wFreq[w] = f;
+      bytes += n * f;
       for (let i = 0; i < n; i++) sym[at + i] = big[i];
       at += n;
       w++;
-    }
+    });
 
     // Pairs: index by (a, b); count, and a linked list of words holding them (may hold stale or repeated words).
     const index = new PairTable(1 << 16);
     let cap = 1 << 16;
-    let pairA = new Int32Array(cap), pairB = new Int32Array(cap), pairCount = new Int32Array(cap);
+    let pairA = new Int32Array(cap), pairB = new Int32Array(cap);
+    let pairCount = new Float64Array(cap); // (pairs) weighted count; float64 so huge corpora cannot overflow
     let pairHead = new Int32Array(cap), pairLastWord = new Int32Array(cap), pairStamp = new Int32Array(cap);
     let nPairs = 0;
     let occCap = Math.max(1024, at);
@@ -120,7 +124,8 @@ export class BpeTrainer {
       if (nPairs === cap) {
         cap *= 2;
         const g = (x: Int32Array) => { const y = new Int32Array(cap); y.set(x); return y; };
-        pairA = g(pairA); pairB = g(pairB); pairCount = g(pairCount);
+        pairA = g(pairA); pairB = g(pairB);
+        const pc = new Float64Array(cap); pc.set(pairCount); pairCount = pc;
         pairHead = g(pairHead); pairLastWord = g(pairLastWord); pairStamp = g(pairStamp);
       }
       const p = nPairs++;
@@ -157,6 +162,18 @@ export class BpeTrainer {
     const wordStamp = new Int32Array(nWords).fill(-1);
     let touched = new Int32Array(1024); // new pairs of this merge
     let lastCount = 0;
+    let nTouched = 0, current = -1;
+    /** A pair holding the new token gained f occurrences in word. */
+    const inc = (x: number, y: number, f: number, word: number) => {
+      const q = pairOf(x, y);
+      pairCount[q] += f;
+      addOcc(q, word);
+      if (pairStamp[q] !== current) {
+        pairStamp[q] = current;
+        if (nTouched === touched.length) { const t = new Int32Array(nTouched * 2); t.set(touched); touched = t; }
+        touched[nTouched++] = q;
+      }
+    };
     for (let m = 0; m < nMerges && heap.size > 0; ) {
       const c = heap.topCount(), p = heap.topPair();
       heap.pop();
@@ -173,17 +190,8 @@ export class BpeTrainer {
       nb.set(bb, ba.length);
       vocab.push(nb);
       lastCount = c;
-      let nTouched = 0;
-      const inc = (x: number, y: number, f: number, word: number) => {
-        const q = pairOf(x, y);
-        pairCount[q] += f;
-        addOcc(q, word);
-        if (pairStamp[q] !== m) {
-          pairStamp[q] = m;
-          if (nTouched === touched.length) { const t = new Int32Array(nTouched * 2); t.set(touched); touched = t; }
-          touched[nTouched++] = q;
-        }
-      };
+      nTouched = 0;
+      current = m;
       for (let o = pairHead[p]; o >= 0; o = occNext[o]) {
         const word = occWord[o];
         if (wordStamp[word] === m) continue;
@@ -213,6 +221,8 @@ export class BpeTrainer {
       m++;
       if (this.opts.onProgress && (m & 1023) === 0) this.opts.onProgress(m, nMerges);
     }
+    let tokens = 0;
+    for (let w = 0; w < nWords; w++) tokens += wLen[w] * wFreq[w];
     const nextId = vocab.length;
     const spec: BpeSpec = {
       kind: "bpe",
@@ -224,7 +234,7 @@ export class BpeTrainer {
     };
     return {
       spec,
-      report: { chars: this.chars, chunks: this.chunks, uniqueChunks: nWords, merges: merges.length, lastMergeCount: lastCount },
+      report: { chars: this.chars, chunks: this.chunks, uniqueChunks: nWords, merges: merges.length, lastMergeCount: lastCount, bytes, tokens },
     };
   }
 }

@@ -66,6 +66,17 @@ describe("Hugging Face tokenizer.json", () => {
     for (const d of brown.test.slice(0, 8)) expect(hf.encode(d, { add_special_tokens: false } as never).ids).toEqual([...ranked.encode(d)]);
   });
 
+  test("a byte tokenizer exports without a Split and reads back, in Lathe and in @huggingface/tokenizers", () => {
+    const byte = byteTokenizer(DEFAULT_SPECIALS);
+    const json = exportHfTokenizer(byte);
+    const back = importHfTokenizer(json);
+    const hf = new HfTokenizer(json as never, { clean_up_tokenization_spaces: false } as never);
+    for (const d of [brown.test[0].slice(0, 500), "東京 🤖", `x${EOT}y`]) {
+      expect([...back.encode(d)]).toEqual([...byte.encode(d)]);
+      expect(hf.encode(d, { add_special_tokens: false } as never).ids).toEqual([...byte.encode(d)]);
+    }
+  });
+
   test("a model that is not BPE is rejected", () => {
     expect(() => importHfTokenizer({ model: { type: "WordPiece" } }, "t.json")).toThrow(/unsupported model in t.json at \/model\/type: "WordPiece"/);
   });

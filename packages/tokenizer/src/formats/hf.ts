@@ -65,7 +65,7 @@ export function exportHfTokenizer(tok: Tokenizer): Record<string, unknown> {
     pre_tokenizer: {
       type: "Sequence",
       pretokenizers: [
-        { type: "Split", pattern: { Regex: tok.spec.pattern }, behavior: "Isolated", invert: false },
+        ...(tok.spec.pattern === "" ? [] : [{ type: "Split", pattern: { Regex: tok.spec.pattern }, behavior: "Isolated", invert: false }]),
         { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
       ],
     },
@@ -77,7 +77,7 @@ export function exportHfTokenizer(tok: Tokenizer): Record<string, unknown> {
 
 type Obj = Record<string, unknown>;
 
-/** Find the split regex of a ByteLevel BPE pre-tokenizer (Split(Regex) or ByteLevel(use_regex) = GPT-2's). */
+/** The split regex of a ByteLevel BPE pre-tokenizer: Split(Regex), ByteLevel(use_regex) = GPT-2's, or "" for none. */
 function findPattern(pre: unknown, file: string): string {
   const list: Obj[] = [];
   const walk = (p: unknown) => {
@@ -95,6 +95,7 @@ function findPattern(pre: unknown, file: string): string {
     }
     if (p.type === "ByteLevel" && p.use_regex !== false) return GPT2_PATTERN;
   }
+  if (list.some((p) => p.type === "ByteLevel")) return ""; // ByteLevel without a regex: no splitting
   throw new TokenizerFormatError(file, "/pre_tokenizer", list.map((p) => p.type), "Lathe imports ByteLevel BPE files: Split(Regex) + ByteLevel, or ByteLevel(use_regex)", "no split regex found");
 }
 

@@ -60,13 +60,10 @@ export function renderDoc(tok: Tokenizer, doc: Doc, ids: IdBuffer, mask: number[
   return bytes;
 }
 
-/** Does this JSONL split hold any chat document? (decides whether a mask file is written) */
-export async function hasChat(path: string): Promise<boolean> {
-  for await (const { doc } of readJsonl(path)) if (Array.isArray(doc.messages)) return true;
-  return false;
-}
-
-/** Encode one JSONL split into outPath (and maskPath when given). */
+/**
+ * Encode one JSONL split into outPath. With a maskPath, a loss mask is written there when the split holds chat
+ * documents (and dropped when it holds none). onBytes reports input progress; throw from it to cancel.
+ */
 export async function packSplit(
   tok: Tokenizer,
   inPath: string,
@@ -96,6 +93,7 @@ export async function packSplit(
     }
     onBytes?.(lineBytes);
   }
-  w.close();
-  return { docs, chat_docs: chat, tokens: w.count, bytes, loss_tokens: loss, mask: mask !== null };
+  const masked = mask !== null && chat > 0;
+  w.close(masked);
+  return { docs, chat_docs: chat, tokens: w.count, bytes, loss_tokens: masked ? loss : w.count, mask: masked };
 }

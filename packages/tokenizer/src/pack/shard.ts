@@ -63,12 +63,14 @@ export class ShardWriter {
     this.n = 0;
   }
 
-  close(): void {
+  /** Finish the shard; keepMask false drops the mask file (e.g. a split without chat documents). */
+  close(keepMask = true): void {
     this.flush();
     const { magic, version } = SHARD_HEADERS[this.dtype];
     this.out.writeAt(shardHeader(magic, version, this.count), 0);
     this.out.close();
-    if (this.mask) {
+    if (this.mask && !keepMask) this.mask.abort();
+    else if (this.mask) {
       this.mask.writeAt(shardHeader(MASK_MAGIC, 1, this.count), 0);
       this.mask.close();
     }
@@ -85,8 +87,11 @@ export function readShard(path: string): Uint16Array | Uint32Array {
   if (!dtype) throw new TokenizerFormatError(path, "/header/0", [magic, version], "expected llm.c magic/version 20240520/1 (uint16) or 20240801/7 (uint32)", "bad shard magic");
   const width = dtype === "uint16" ? 2 : 4;
   if (data.length !== HEADER_BYTES + count * width) throw new TokenizerFormatError(path, "/header/2", count, `file holds ${(data.length - HEADER_BYTES) / width} tokens; was it truncated?`, "token count does not match file size");
-  const body = data.buffer.slice(data.byteOffset + HEADER_BYTES, data.byteOffset + data.length);
-  return dtype === "uint16" ? new Uint16Array(body) : new Uint32Array(body);
+  const start = data.byteOffset + HEADER_BYTES;
+  // a view when the token data is aligned (the usual case), else one aligned copy
+  const buf = start % width === 0 ? data.buffer : data.buffer.slice(start - HEADER_BYTES, data.byteOffset + data.length);
+  const off = start % width === 0 ? start : HEADER_BYTES;
+  return dtype === "uint16" ? new Uint16Array(buf, off, count) : new Uint32Array(buf, off, count);
 }
 
 /** Read a mask shard (one byte per token). */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Json, StageContext, StageDef } from "@lathe/engine";
 import { writeFileAtomic } from "../atomic.ts";
 import { loadTokenizer } from "../formats/lathe-json.ts";
-import { hasChat, packSplit, pickDtype, type SplitStats } from "../pack/pack.ts";
+import { packSplit, pickDtype, type SplitStats } from "../pack/pack.ts";
 import { SHARD_HEADERS } from "../pack/shard.ts";
 import { EOT } from "../presets.ts";
 import type { TokenizerSection } from "../section.ts";
@@ -34,8 +34,9 @@ export async function runPackStage(ctx: StageContext<Json>, params: PackParams):
   const splits: Record<string, SplitStats> = {};
   for (const s of present) {
     const input = join(clean, `${s}.jsonl`);
-    const masked = params.loss_mask === "assistant" && (await hasChat(input));
-    const stats = await packSplit(tok, input, join(ctx.outDir, `${s}.bin`), masked ? join(ctx.outDir, `${s}.mask.bin`) : null, dtype, (b) => {
+    const maskPath = params.loss_mask === "assistant" ? join(ctx.outDir, `${s}.mask.bin`) : null;
+    const stats = await packSplit(tok, input, join(ctx.outDir, `${s}.bin`), maskPath, dtype, (b) => {
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error("aborted");
       done += b;
       ctx.progress({ done: done / 1e6, total: total / 1e6, unit: "MB" });
     });

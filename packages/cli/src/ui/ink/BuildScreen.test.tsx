@@ -24,7 +24,7 @@ test("while training runs, the screen shows finished stages, the bar with rate a
   expect(lines[0]).toBe("≡ collect data.collect cached");
   expect(lines[1]).toBe("✓ clean   data.clean 7.5s");
   expect(lines[2]).toMatch(/^⠋ train     6\.5s █+░+ 50\/100 steps 50% · 10 steps\/s · ETA 5\.0s$/);
-  expect(lines[3]).toBe("    loss 2.125 █▄▁");
+  expect(lines[3]).toBe("    loss 2.125     █▄▁");
   expect(lines[4]).toBe("· queued 1: sample");
   expect(lines[5]).toBe("4 stages · 1 running · 1 queued · 1 done · 1 cached · 14.0s");
   expect(lines.length).toBe(6);

@@ -13,7 +13,7 @@ export interface FinishedStageProps {
 }
 
 export default function FinishedStage({ stage, idWidth }: FinishedStageProps): React.JSX.Element {
-  const m = metricsText(stage);
+  const m = metricsText(stage, 4);
   const dur = stage.durationMs !== undefined ? formatDuration(stage.durationMs) : "";
   return (
     <Box flexDirection="column">

@@ -4,7 +4,7 @@ import React from "react";
 import { Box, Text } from "ink";
 import { formatDuration, truncate } from "../format.ts";
 import type { StageView } from "../state.ts";
-import { progressText } from "../summary-line.ts";
+import { pickMetrics, progressText } from "../summary-line.ts";
 import ProgressBar from "./ProgressBar.tsx";
 import Sparkline from "./Sparkline.tsx";
 import StageIcon from "./StageIcon.tsx";
@@ -19,16 +19,26 @@ export interface RunningStageProps {
   readonly compact: boolean;
 }
 
-/** Lines a running stage takes: header, log, one per metric. */
+/** Sparklines drawn per running stage at most. */
+const MAX_CHARTS = 3;
+
+/** The metrics worth a chart: those with a history (one-off values such as vocab_size show when the stage ends). */
+function chartedMetrics(stage: StageView): [string, number[]][] {
+  return pickMetrics(stage).filter(([, vs]) => vs.length >= 2).slice(0, MAX_CHARTS);
+}
+
+/** Lines a running stage takes: header, log, one per metric chart. */
 export function runningStageHeight(stage: StageView, compact: boolean): number {
-  return compact ? 1 : 1 + (stage.lastLog !== undefined ? 1 : 0) + stage.metrics.size;
+  return compact ? 1 : 1 + (stage.lastLog !== undefined ? 1 : 0) + chartedMetrics(stage).length;
 }
 
 export default function RunningStage({ stage, idWidth, columns, now, frame, compact }: RunningStageProps): React.JSX.Element {
   const elapsed = stage.startedAt !== undefined ? formatDuration(now - stage.startedAt) : "";
   const p = stage.progress;
   const barWidth = Math.max(10, Math.min(30, columns - idWidth - 60));
-  const sparkWidth = Math.max(10, Math.min(60, columns - 30));
+  const charts = compact ? [] : chartedMetrics(stage);
+  const labelWidth = Math.max(0, ...charts.map(([name]) => name.length));
+  const sparkWidth = Math.max(10, Math.min(60, columns - labelWidth - 20));
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -42,13 +52,11 @@ export default function RunningStage({ stage, idWidth, columns, now, frame, comp
           {truncate(stage.lastLog.replace(/\s+/g, " "), columns - 4)}
         </Text>
       ) : null}
-      {!compact
-        ? [...stage.metrics].map(([name, values]) => (
-            <Box key={name} marginLeft={4}>
-              <Sparkline name={name} values={values} width={sparkWidth} />
-            </Box>
-          ))
-        : null}
+      {charts.map(([name, values]) => (
+        <Box key={name} marginLeft={4}>
+          <Sparkline name={name.padEnd(labelWidth)} values={values} width={sparkWidth} />
+        </Box>
+      ))}
     </Box>
   );
 }

@@ -15,7 +15,7 @@ export default function Sparkline({ name, values, width }: SparklineProps): Reac
   return (
     <Text>
       <Text dimColor>{name} </Text>
-      <Text bold>{last === undefined ? "-" : formatMetric(last)}</Text>
+      <Text bold>{(last === undefined ? "-" : formatMetric(last)).padEnd(9)}</Text>
       <Text color="magenta"> {sparkline(values, width)}</Text>
     </Text>
   );

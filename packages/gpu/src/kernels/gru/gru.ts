@@ -1,7 +1,7 @@
 // WebGPU GRU layer: per step hr = h_{t-1} @ wh then the cell kernel. Backward per step (reverse): the cell backward
 // writes dxProj, dhr and dh_{t-1}'s direct part, then dh_{t-1} += dhr_t @ whᵀ; dwh = prevᵀ @ dhr in one matmul.
 import { type GpuBuf, packParams, type Runtime } from "../../runtime.ts";
-import { stridedMatmul } from "../../ref/strided-matmul.ts";
+import { stridedMatmul } from "../strided/strided-matmul.ts";
 import { copyBuf } from "../copy.ts";
 import { fill } from "../elementwise/elementwise.ts";
 import { grid1d } from "../grid.ts";

@@ -1,7 +1,7 @@
 // WebGPU LSTM layer: per step, hr = h_{t-1} @ wh (strided matmul over row views) then the cell kernel.
 // Backward: per step (reverse) the cell backward then dh_{t-1} = dpre @ whᵀ; dwh = prevᵀ @ dpre in one matmul.
 import { type GpuBuf, packParams, type Runtime } from "../../runtime.ts";
-import { stridedMatmul } from "../../ref/strided-matmul.ts";
+import { stridedMatmul } from "../strided/strided-matmul.ts";
 import { copyBuf } from "../copy.ts";
 import { fill } from "../elementwise/elementwise.ts";
 import { grid1d } from "../grid.ts";

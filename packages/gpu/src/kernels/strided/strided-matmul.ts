@@ -1,9 +1,9 @@
 // gpu-core's simple, correct WebGPU matmul: one strided kernel covers forward, both transposes, the backward
 // (including the sum over batches for a shared b) and row views used by the recurrent layers. The kernels
 // helper's tuned matmul replaces it for the big shapes when present.
-import { type GpuBuf, packParams, type Runtime } from "../runtime.ts";
-import type { MatmulDims, MatmulOpts } from "../types.ts";
-import { sumRows } from "../kernels/elementwise/elementwise.ts";
+import { type GpuBuf, packParams, type Runtime } from "../../runtime.ts";
+import type { MatmulDims, MatmulOpts } from "../../types.ts";
+import { sumRows } from "../elementwise/elementwise.ts";
 import code from "./strided-matmul.wgsl" with { type: "text" };
 
 /** A strided operand: element (i,k) of batch p, summed slice q at off + p*sp + q*sq + i*si + k*sk. */
