@@ -67,7 +67,7 @@ describe("lathe build", () => {
     const r = lathe("build", TINY, "--to", "clean", "--plain");
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toBe("build: 2 stages");
+    expect(lines[0]).toBe(`build ${TINY}: 2 stages`);
     expect(lines).toContain("cached   collect");
     expect(lines).toContain("cached   clean");
     expect(lines.at(-1)).toMatch(/^build ok: 2 stages \(2 cached\) in \d/);

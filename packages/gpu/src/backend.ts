@@ -20,6 +20,8 @@ export interface Backend {
   free(b: Buf): void;
   write(b: Buf, data: TypedArray): void;
   read(b: Buf, n: number, dtype: DType): Promise<TypedArray>;
+  /** Per-kernel GPU ms and counts when profiling (LATHE_GPU_PROFILE=1 on WebGPU), else null. */
+  profile?(): Promise<Record<string, { ms: number; count: number }> | null>;
   /** Submit pending work. */
   flush(): void;
   destroy(): void;
@@ -35,7 +37,7 @@ export interface Backend {
   matmul(out: Buf, a: Buf, b: Buf, bias: Buf | null, d: MatmulDims, o: MatmulOpts): void;
   matmulBackward(da: Buf | null, db: Buf | null, dbias: Buf | null, dout: Buf, a: Buf, b: Buf, d: MatmulDims, o: MatmulOpts): void;
 
-  embedding(out: Buf, ids: Buf, table: Buf, N: number, C: number): void;
+  embedding(out: Buf, ids: Buf, table: Buf, N: number, V: number, C: number): void;
   embeddingBackward(dtable: Buf, dout: Buf, ids: Buf, N: number, V: number, C: number): void;
 
   layerNorm(out: Buf, mean: Buf, rstd: Buf, x: Buf, w: Buf, b: Buf, N: number, C: number, eps: number): void;

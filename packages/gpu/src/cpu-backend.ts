@@ -44,7 +44,7 @@ export function createCpuBackend(): Backend {
     matmul: (out, a, b, bias, d, o) => mm.matmulForwardRef(f(out), f(a), f(b), fo(bias), d, o),
     matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackwardRef(fo(da), fo(db), fo(dbias), f(dout), f(a), f(b), d, o),
 
-    embedding: (out, ids, table, N, C) => emb.embeddingForwardRef(f(out), i(ids), f(table), N, C),
+    embedding: (out, ids, table, N, V, C) => emb.embeddingForwardRef(f(out), i(ids), f(table), N, V, C),
     embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackwardRef(f(dt), f(dout), i(ids), N, V, C),
 
     layerNorm: (out, mean, rstd, x, w, b, N, C, eps) => ln.layerNormForwardRef(f(out), f(mean), f(rstd), f(x), f(w), f(b), N, C, eps),

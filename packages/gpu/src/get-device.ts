@@ -1,10 +1,20 @@
 // getDevice(): the entry point. "cpu" runs the TypeScript references; "webgpu" acquires a Dawn adapter.
 import { createCpuBackend } from "./cpu-backend.ts";
+import type { BufferLimits } from "./memory.ts";
+import { createMetaBackend } from "./meta-backend.ts";
 import { Device } from "./tensor.ts";
 
 export interface GetDeviceOptions {
   /** "webgpu" (Dawn: Vulkan, then GL compatibility) or "cpu" (TypeScript references). @default "webgpu" */
   readonly backend?: "webgpu" | "cpu";
+}
+
+/**
+ * A device that runs a graph without computing or allocating, to measure live/peak bytes before using a real device
+ * (`(dev.backend as MetaBackend).meta()`); allocations over the limits throw the real CapacityError.
+ */
+export function metaDevice(limits: BufferLimits): Device {
+  return new Device(createMetaBackend(limits));
 }
 
 export async function getDevice(opts: GetDeviceOptions = {}): Promise<Device> {

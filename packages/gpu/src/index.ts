@@ -1,7 +1,8 @@
 // @lathe/gpu — tensors, autograd and kernels on WebGPU (Dawn) with a CPU reference backend. See ARCHITECTURE.md "GPU".
 
 /** Devices and tensors. */
-export { getDevice, type GetDeviceOptions } from "./get-device.ts";
+export { getDevice, metaDevice, type GetDeviceOptions } from "./get-device.ts";
+export type { MetaBackend, MetaStats } from "./meta-backend.ts";
 export { Device, Tensor, type TensorOptions } from "./tensor.ts";
 export type { DType, TypedArray, MatmulDims, MatmulOpts, HeadDims, AdamWParams } from "./types.ts";
 

@@ -90,3 +90,17 @@ test.skipIf(!gpu)("using a destroyed device throws a DeviceLostError with a hint
   dev.destroy();
   expect(() => ops.scale(x, 2)).toThrow("WebGPU device lost (destroyed): the device was destroyed with destroy(). Hint: run 'bun run lathe doctor'; a lost device cannot be reused, create a new one with getDevice().");
 });
+
+test.skipIf(!gpu)("LATHE_GPU_PROFILE=1 reports GPU time and dispatch counts per kernel", async () => {
+  const { getDevice } = await import("./get-device.ts");
+  process.env.LATHE_GPU_PROFILE = "1";
+  const dev = await getDevice({ backend: "webgpu" });
+  delete process.env.LATHE_GPU_PROFILE;
+  const x = dev.randn([257], 1, 1);
+  await ops.gelu(ops.gelu(x)).read();
+  const prof = await rt(dev).profile();
+  dev.destroy();
+  if (!prof) return; // adapter without timestamp-query
+  expect(prof["activation.gelu"].count).toBe(2);
+  expect(prof["activation.gelu"].ms).toBeGreaterThanOrEqual(0);
+});

@@ -42,7 +42,7 @@ export class Runtime {
   readonly features: readonly string[];
   readonly name: string;
   #acq: AcquiredDevice;
-  #pipelines = new Map<string, GPUComputePipeline>();
+  #pipelines = new Map<string, Map<string, GPUComputePipeline>>();
   #bindGroups = new Map<string, GPUBindGroup>();
   #pool = new Map<number, GPUBuffer[]>();
   #staging: GPUBuffer[] = [];
@@ -59,6 +59,7 @@ export class Runtime {
   #lost: DeviceLostError | null = null;
   #destroyed = false;
   #dummies: GpuBuf[] = [];
+  #profiler: Profiler | null = null;
   /** Bytes held by live buffers and by the pool. */
   liveBytes = 0;
   pooledBytes = 0;
@@ -71,6 +72,7 @@ export class Runtime {
     this.limits = acq.device.limits;
     this.features = acq.features;
     this.name = acq.adapterName;
+    if (process.env.LATHE_GPU_PROFILE === "1" && acq.features.includes("timestamp-query")) this.#profiler = new Profiler(acq.device);
     this.#uniform = this.device.createBuffer({ size: UNIFORM_RING, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: "lathe.params" });
     this.device.lost.then((info) => {
       if (!this.#destroyed) this.#lost = new DeviceLostError(String(info.reason), info.message);
@@ -123,20 +125,24 @@ export class Runtime {
   }
 
   #pipeline(spec: KernelSpec): GPUComputePipeline {
-    const key = `${spec.code}\u0000${JSON.stringify(spec.constants ?? {})}`;
-    let p = this.#pipelines.get(key);
+    // Two levels so the (long, module-constant) source string is hashed once by the engine, not concatenated per dispatch.
+    let byConstants = this.#pipelines.get(spec.code);
+    if (!byConstants) this.#pipelines.set(spec.code, (byConstants = new Map()));
+    const key = spec.constants ? JSON.stringify(spec.constants) : "";
+    let p = byConstants.get(key);
     if (!p) {
       this.device.pushErrorScope("validation");
       const module = this.device.createShaderModule({ code: spec.code, label: spec.name });
       p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main", constants: spec.constants ?? {} }, label: spec.name });
+      const cache = byConstants;
       this.#errors.push(
         this.device.popErrorScope().then((e) => {
           if (!e) return null;
-          this.#pipelines.delete(key); // the next use recompiles and reports the same error, not "invalid pipeline"
+          cache.delete(key); // the next use recompiles and reports the same error, not "invalid pipeline"
           return new GpuKernelError(spec.name, "validation", e.message);
         }),
       );
-      this.#pipelines.set(key, p);
+      byConstants.set(key, p);
     }
     return p;
   }
@@ -163,7 +169,7 @@ export class Runtime {
       new Uint8Array(this.#uniformData, uOff, params.byteLength).set(new Uint8Array(params));
       this.#uniformOffset += UNIFORM_SLOT;
     }
-    const key = `${spec.name}|${buffers.map((b) => b.id).join(",")}|${uOff}|${pipelineId(pipeline)}`;
+    const key = `${buffers.map((b) => objectId(b.buffer)).join(",")}|${uOff}|${objectId(pipeline)}`;
     let bg = this.#bindGroups.get(key);
     if (!bg) {
       if (this.#bindGroups.size > 8192) this.#bindGroups.clear();
@@ -174,10 +180,12 @@ export class Runtime {
       this.#errors.push(this.device.popErrorScope().then((e) => (e ? new GpuKernelError(spec.name, "validation", e.message) : null)));
       this.#bindGroups.set(key, bg);
     }
-    const pass = this.#encoderPass();
+    if (this.#profiler?.full()) this.flush();
+    const pass = this.#profiler ? this.#profiler.pass((this.#encoder ??= this.device.createCommandEncoder()), spec.name) : this.#encoderPass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bg);
     pass.dispatchWorkgroups(x, y, z);
+    if (this.#profiler) pass.end();
     for (const b of buffers) this.#pendingBufs.add(b.buffer);
     this.#kernelsInBatch.add(spec.name);
     this.dispatches++;
@@ -203,7 +211,9 @@ export class Runtime {
     this.#pass?.end();
     this.#pass = null;
     if (this.#uniformOffset > 0) this.device.queue.writeBuffer(this.#uniform, 0, this.#uniformData, 0, this.#uniformOffset);
+    this.#profiler?.resolve(this.#encoder);
     this.device.queue.submit([this.#encoder.finish()]);
+    this.#profiler?.collect();
     this.submits++;
     this.#encoder = null;
     this.#pending = 0;
@@ -239,6 +249,13 @@ export class Runtime {
     if (e) throw e;
   }
 
+  /** Per-kernel GPU time (ms) and dispatch counts; only with LATHE_GPU_PROFILE=1 and timestamp-query. */
+  async profile(): Promise<Record<string, { ms: number; count: number }> | null> {
+    if (!this.#profiler) return null;
+    this.flush();
+    return this.#profiler.totals();
+  }
+
   async sync(): Promise<void> {
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
@@ -265,10 +282,11 @@ export class Runtime {
   }
 }
 
-const pipelineIds = new WeakMap<GPUComputePipeline, number>();
-function pipelineId(p: GPUComputePipeline): number {
-  let id = pipelineIds.get(p);
-  if (id === undefined) pipelineIds.set(p, (id = nextId++));
+const objectIds = new WeakMap<object, number>();
+/** A stable small id per GPU object, for cache keys (pooled buffers come back as the same GPUBuffer). */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextId++));
   return id;
 }
 
@@ -282,4 +300,57 @@ export function packParams(fields: readonly (readonly ["u" | "i" | "f", number])
     else dv.setUint32(i * 4, v >>> 0, true);
   });
   return buf;
+}
+
+/** Timestamp queries around each dispatch (one compute pass per dispatch while profiling). */
+class Profiler {
+  static readonly CAP = 2048;
+  #set: GPUQuerySet;
+  #resolveBuf: GPUBuffer;
+  #names: string[] = [];
+  #pending: Promise<void>[] = [];
+  #totals: Record<string, { ms: number; count: number }> = {};
+
+  constructor(private readonly device: GPUDevice) {
+    this.#set = device.createQuerySet({ type: "timestamp", count: 2 * Profiler.CAP });
+    this.#resolveBuf = device.createBuffer({ size: 16 * Profiler.CAP, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  }
+  full(): boolean {
+    return this.#names.length >= Profiler.CAP;
+  }
+  pass(enc: GPUCommandEncoder, name: string): GPUComputePassEncoder {
+    const i = this.#names.push(name) - 1;
+    return enc.beginComputePass({ timestampWrites: { querySet: this.#set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+  }
+  #read: GPUBuffer | null = null;
+  resolve(enc: GPUCommandEncoder): void {
+    const n = this.#names.length;
+    if (n === 0) return;
+    enc.resolveQuerySet(this.#set, 0, 2 * n, this.#resolveBuf, 0);
+    this.#read = this.device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    enc.copyBufferToBuffer(this.#resolveBuf, 0, this.#read, 0, 16 * n);
+  }
+  collect(): void {
+    const read = this.#read;
+    const names = this.#names;
+    this.#names = [];
+    this.#read = null;
+    if (!read) return;
+    this.#pending.push(
+      read.mapAsync(GPUMapMode.READ).then(() => {
+        const t = new BigUint64Array(read.getMappedRange());
+        names.forEach((name, i) => {
+          const e = (this.#totals[name] ??= { ms: 0, count: 0 });
+          e.ms += Number(t[2 * i + 1] - t[2 * i]) / 1e6;
+          e.count++;
+        });
+        read.unmap();
+        read.destroy();
+      }),
+    );
+  }
+  async totals(): Promise<Record<string, { ms: number; count: number }>> {
+    await Promise.all(this.#pending.splice(0));
+    return Object.fromEntries(Object.entries(this.#totals).sort((a, b) => b[1].ms - a[1].ms));
+  }
 }

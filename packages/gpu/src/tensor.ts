@@ -213,6 +213,11 @@ export class Device {
     return checkFits(specs, this.limits);
   }
 
+  /** Per-kernel GPU time (ms) and dispatch counts since the device was made; null unless LATHE_GPU_PROFILE=1 on WebGPU. */
+  async profile(): Promise<Record<string, { ms: number; count: number }> | null> {
+    return (await this.backend.profile?.()) ?? null;
+  }
+
   /** Submit pending GPU work. */
   flush(): void {
     this.backend.flush();

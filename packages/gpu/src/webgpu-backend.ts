@@ -41,6 +41,7 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
       return (dtype === "i32" ? new Int32Array(ab) : new Float32Array(ab)) as TypedArray;
     },
     flush: () => rt.flush(),
+    profile: () => rt.profile(),
     destroy: () => rt.destroy(),
 
     fill: (out, v, n, dtype) => ew.fill(rt, g(out), v, n, dtype === "i32"),
@@ -54,7 +55,7 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     matmul: (out, a, b, bias, d, o) => mm.matmulForward(rt, g(out), g(a), g(b), go(bias), d, o),
     matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackward(rt, go(da), go(db), go(dbias), g(dout), g(a), g(b), d, o),
 
-    embedding: (out, ids, table, N, C) => emb.embeddingForward(rt, g(out), g(ids), g(table), N, C),
+    embedding: (out, ids, table, N, V, C) => emb.embeddingForward(rt, g(out), g(ids), g(table), N, V, C),
     embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackward(rt, g(dt), g(dout), g(ids), N, V, C),
 
     layerNorm: (out, mean, rstd, x, w, b, N, C, eps) => ln.layerNormForward(rt, g(out), g(mean), g(rstd), g(x), g(w), g(b), N, C, eps),

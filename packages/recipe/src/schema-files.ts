@@ -62,8 +62,19 @@ function unescape(seg: string): string {
   return decodeURIComponent(seg).replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-/** Follows one `$ref` written in a schema at `base`. */
+const resolved = new WeakMap<SchemaFiles, Map<string, SchemaAt>>();
+
+/** Follows one `$ref` written in a schema at `base` (memoized: schema walks follow the same refs again and again). */
 export function resolveRef(files: SchemaFiles, ref: string, base: string): SchemaAt {
+  let memo = resolved.get(files);
+  if (!memo) resolved.set(files, (memo = new Map()));
+  const key = `${base}\u0000${ref}`;
+  let hit = memo.get(key);
+  if (!hit) memo.set(key, (hit = resolveRefUncached(files, ref, base)));
+  return hit;
+}
+
+function resolveRefUncached(files: SchemaFiles, ref: string, base: string): SchemaAt {
   const url = new URL(ref, base);
   const fragment = url.hash.slice(1);
   url.hash = "";

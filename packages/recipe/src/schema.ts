@@ -187,7 +187,7 @@ export function checkPath(schema: RecipeSchema, path: readonly string[]): { read
  * walking the validated data in place.
  */
 export function fillBranchDefaults(schema: RecipeSchema, data: unknown, at: SchemaAt = rootAt(schema), depth = 0): void {
-  if (data === null || typeof data !== "object" || depth > 64) return;
+  if (data === null || typeof data !== "object" || depth > 64 || !hasComposite(schema, at)) return;
   const s = at.schema;
   if (typeof s.$ref === "string") fillBranchDefaults(schema, data, resolveRef(schema.files, s.$ref, at.base), depth + 1);
   if (Array.isArray(s.allOf)) s.allOf.forEach((b, i) => fillBranchDefaults(schema, data, { schema: b as SchemaObject, base: at.base, pointer: `${at.pointer}/allOf/${i}` }, depth + 1));
@@ -216,6 +216,27 @@ export function fillBranchDefaults(schema: RecipeSchema, data: unknown, at: Sche
     const sub = isObj(props[k]) ? { schema: props[k] as SchemaObject, pointer: `${at.pointer}/properties/${k}` } : isObj(s.additionalProperties) ? { schema: s.additionalProperties, pointer: `${at.pointer}/additionalProperties` } : undefined;
     if (sub) fillBranchDefaults(schema, v, { ...sub, base: at.base }, depth + 1);
   }
+}
+
+const compositeMemo = new WeakMap<object, boolean>();
+
+/** Whether a oneOf/anyOf is reachable from this schema node (most sections have none: skip them). */
+function hasComposite(schema: RecipeSchema, at: SchemaAt): boolean {
+  const known = compositeMemo.get(at.schema);
+  if (known !== undefined) return known;
+  compositeMemo.set(at.schema, false); // cycles through $ref add nothing new
+  const s = at.schema;
+  const subs: SchemaAt[] = [];
+  if (typeof s.$ref === "string") subs.push(resolveRef(schema.files, s.$ref, at.base));
+  const add = (v: unknown): void => {
+    if (isObj(v)) subs.push({ schema: v, base: at.base, pointer: at.pointer });
+  };
+  for (const k of ["items", "additionalProperties", "then", "else"]) add(s[k]);
+  if (Array.isArray(s.allOf)) s.allOf.forEach(add);
+  if (isObj(s.properties)) Object.values(s.properties).forEach(add);
+  const result = Array.isArray(s.oneOf) || Array.isArray(s.anyOf) || subs.some((sub) => hasComposite(schema, sub));
+  compositeMemo.set(at.schema, result);
+  return result;
 }
 
 function replaceContents(target: object, source: object): void {

@@ -30,7 +30,7 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
       else process.stdout.write(`${formatDry(recipe.shown, planned)}\n`);
       continue;
     }
-    const renderer = selectRenderer({ json: o.json === true, plain: o.plain === true });
+    const renderer = selectRenderer({ json: o.json === true, plain: o.plain === true, label: recipe.shown });
     let summary;
     try {
       summary = await build(graph, {

@@ -33,7 +33,7 @@ export async function gcCommand(ws: Workspace, args: ParsedArgs): Promise<number
   process.stdout.write(
     `gc: kept ${plural(report.keptKeys, "entry", "entries")} referenced by ${plural(files.length, "recipe")}; ` +
       `${verb} ${plural(report.removedKeys.length, "entry", "entries")} and ${plural(report.removedBlobs, "blob")} (${formatBytes(report.freedBytes)}); ` +
-      `store is ${formatBytes(report.sizeBytes)}\n`,
+      `store ${o.dry ? "would be" : "is"} ${formatBytes(report.sizeBytes)}\n`,
   );
   return 0;
 }

@@ -35,6 +35,7 @@ export function formatBytes(n: number): string {
 /** A metric value with 4 significant digits: 3.142, 0.0001234, 12345. */
 export function formatMetric(v: number): string {
   if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) >= 10_000) return formatCount(v); // token counts: 1.7M, 204.5k
   if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-4)) return v.toExponential(2);
   return String(Number(v.toPrecision(4)));
 }

@@ -12,6 +12,8 @@ const FRAME_MS = 80;
 
 export interface InkOptions {
   readonly stdout?: NodeJS.WriteStream;
+  /** What is being built (the recipe path), shown in the footer. */
+  readonly label?: string;
 }
 
 export function createInkRenderer(opts: InkOptions = {}): Renderer {
@@ -25,6 +27,7 @@ export function createInkRenderer(opts: InkOptions = {}): Renderer {
       rows={stdout.rows || 30}
       now={Date.now()}
       frame={frame}
+      label={opts.label}
     />
   );
   const ink = render(element(), { stdout, patchConsole: true, exitOnCtrlC: false, maxFps: 1000 / FRAME_MS });

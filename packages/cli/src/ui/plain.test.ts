@@ -40,3 +40,10 @@ test.each([
 ])("with progress lines at most every %d ms, the script prints %d of them", (every, count) => {
   expect(replay(every).filter((l) => l.startsWith("         ")).length).toBe(count);
 });
+
+test("with a label, the first line names what is being built", () => {
+  const lines: string[] = [];
+  const r = createPlainRenderer({ write: (l) => lines.push(l), label: "recipes/tiny.yaml" });
+  r.onEvent(SCRIPT[0][1]);
+  expect(lines).toEqual(["build recipes/tiny.yaml: 4 stages"]);
+});

@@ -1,7 +1,7 @@
 // The plain renderer: one line per thing that happened, for CI logs and pipes (no cursor movement, no colour).
 // Progress and metrics print at most once per `progressEveryMs` per stage, so long stages do not flood the log.
 import type { EngineEvent } from "@lathe/engine";
-import { formatDuration } from "./format.ts";
+import { formatDuration, plural } from "./format.ts";
 import type { Renderer } from "./renderer.ts";
 import { BuildState } from "./state.ts";
 import { changesText, metricsText, progressText, verdictText } from "./summary-line.ts";
@@ -13,6 +13,8 @@ export interface PlainOptions {
   readonly now?: () => number;
   /** Minimum time between two progress lines of one stage. @default 5000 */
   readonly progressEveryMs?: number;
+  /** What is being built, for the first line, e.g. the recipe path. */
+  readonly label?: string;
 }
 
 export function createPlainRenderer(opts: PlainOptions): Renderer {
@@ -28,7 +30,7 @@ export function createPlainRenderer(opts: PlainOptions): Renderer {
       const s = state.apply(e, t);
       switch (e.type) {
         case "build-start":
-          write(`build: ${e.stages.length} stage${e.stages.length === 1 ? "" : "s"}`);
+          write(`build${opts.label ? ` ${opts.label}` : ""}: ${plural(e.stages.length, "stage")}`);
           break;
         case "build-done":
           write(verdictText(e.summary));

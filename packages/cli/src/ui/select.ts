@@ -10,6 +10,8 @@ export interface RendererChoice {
   readonly plain?: boolean;
   /** Where the build view goes; domain commands (sample) send it to stderr to keep stdout for their output. */
   readonly stream?: NodeJS.WriteStream;
+  /** What is being built (the recipe path), shown in the header or footer. */
+  readonly label?: string;
 }
 
 export function selectRenderer(choice: RendererChoice): Renderer {
@@ -23,6 +25,6 @@ export function selectRenderer(choice: RendererChoice): Renderer {
     }
   };
   if (choice.json) return createJsonRenderer(writeLine);
-  if (choice.plain || !stream.isTTY || process.env.CI || process.env.TERM === "dumb") return createPlainRenderer({ write: writeLine });
-  return createInkRenderer({ stdout: stream });
+  if (choice.plain || !stream.isTTY || process.env.CI || process.env.TERM === "dumb") return createPlainRenderer({ write: writeLine, label: choice.label });
+  return createInkRenderer({ stdout: stream, label: choice.label });
 }

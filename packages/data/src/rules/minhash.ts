@@ -116,42 +116,41 @@ export class MinHasher {
 
 /**
  * Open-addressing table from 64-bit keys (two int32 halves) to document indices, for all bands at once (each
- * band's keys are seeded differently). Int32Arrays instead of a Map of doubles: ~3x faster on short documents.
+ * band's keys are seeded differently). One interleaved Int32Array [hi, lo, doc+1] per slot, so a probe touches
+ * one cache line; ~3x faster than a Map of double keys on short documents.
  */
 class BucketTable {
-  private hi = new Int32Array(1 << 16); // (cap)
-  private lo = new Int32Array(1 << 16); // (cap)
-  private val = new Int32Array(1 << 16); // (cap) document index + 1; 0 = empty slot
-  private mask = (1 << 16) - 1;
+  private slots = new Int32Array(3 << 22); // (cap, 3): hi, lo, document index + 1 (0 = empty)
+  private mask = (1 << 22) - 1;
   private size = 0;
 
   /** The document stored under (h, l), or -1 after storing doc there. */
   getOrSet(h: number, l: number, doc: number): number {
-    if (2 * (this.size + 1) > this.val.length) this.grow();
+    if (2 * (this.size + 1) > this.mask + 1) this.grow();
+    const s = this.slots;
     let i = (h ^ Math.imul(l, 0x27d4eb2f)) & this.mask;
     for (;;) {
-      const v = this.val[i]!;
+      const o = i * 3;
+      const v = s[o + 2]!;
       if (v === 0) {
-        this.hi[i] = h;
-        this.lo[i] = l;
-        this.val[i] = doc + 1;
+        s[o] = h;
+        s[o + 1] = l;
+        s[o + 2] = doc + 1;
         this.size++;
         return -1;
       }
-      if (this.hi[i] === h && this.lo[i] === l) return v - 1;
+      if (s[o] === h && s[o + 1] === l) return v - 1;
       i = (i + 1) & this.mask;
     }
   }
 
   private grow(): void {
-    const { hi, lo, val } = this;
-    const cap = val.length * 2;
-    this.hi = new Int32Array(cap);
-    this.lo = new Int32Array(cap);
-    this.val = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(cap * 3);
     this.mask = cap - 1;
     this.size = 0;
-    for (let i = 0; i < val.length; i++) if (val[i] !== 0) this.getOrSet(hi[i]!, lo[i]!, val[i]! - 1);
+    for (let o = 0; o < old.length; o += 3) if (old[o + 2] !== 0) this.getOrSet(old[o]!, old[o + 1]!, old[o + 2]! - 1);
   }
 }
 

@@ -15,7 +15,7 @@ export function embedding(ids: Tensor, table: Tensor): Tensor {
   const N = ids.size;
   const dev = table.device;
   const out = dev.empty([...ids.shape, C], "f32", { name: "embedding" });
-  dev.backend.embedding(out.buf, ids.buf, table.buf, N, C);
+  dev.backend.embedding(out.buf, ids.buf, table.buf, N, V, C);
   if (!needsGrad(table)) return out;
   return record(out, node("embedding", [ids, table], [], (g) => {
     const dt = dev.empty(table.shape, "f32", { name: "d" + table.name });

@@ -16,9 +16,9 @@ export async function openDevice(backend: "auto" | "webgpu" | "cpu", log?: (l: s
 
 /** Limits for checkFits: the backend's own when it reports them, else the host's memory. */
 export function deviceLimits(dev: Device): DeviceLimits {
-  const reported = (dev.backend as { limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number } }).limits;
+  const reported = dev.backend.limits;
   const memoryBytes = Math.floor(totalmem() * 0.75); // CPU and lavapipe allocate host memory
   if (dev.kind === "cpu") return { maxBufferBytes: 2 ** 32, memoryBytes };
-  const binding = reported?.maxStorageBufferBindingSize ?? 128 * 2 ** 20;
-  return { maxBufferBytes: Math.min(binding, reported?.maxBufferSize ?? binding), memoryBytes };
+  if (!reported) return { maxBufferBytes: 128 * 2 ** 20, memoryBytes }; // WebGPU's common binding limit
+  return { maxBufferBytes: Math.min(reported.maxStorageBufferBindingSize, reported.maxBufferSize), memoryBytes };
 }

@@ -17,9 +17,11 @@ export interface BuildScreenProps {
   readonly now: number;
   /** Spinner frame. */
   readonly frame: number;
+  /** What is being built (the recipe path), first in the footer. */
+  readonly label?: string;
 }
 
-export default function BuildScreen({ state, columns, rows, now, frame }: BuildScreenProps): React.JSX.Element {
+export default function BuildScreen({ state, columns, rows, now, frame, label }: BuildScreenProps): React.JSX.Element {
   const all = [...state.stages.values()];
   const idWidth = Math.min(28, Math.max(4, ...all.map((s) => s.id.length)));
   const finished = state.finished.map((id) => state.stages.get(id) as StageView);
@@ -60,6 +62,7 @@ export default function BuildScreen({ state, columns, rows, now, frame }: BuildS
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">
+          {label ? `${label} · ` : ""}
           {all.length} stages · {c.running} running · {c.queued} queued · {c.done} done · {c.cached} cached
           {c.failed > 0 ? ` · ${c.failed} failed` : ""}
           {c.skipped > 0 ? ` · ${c.skipped} skipped` : ""} · {elapsed}

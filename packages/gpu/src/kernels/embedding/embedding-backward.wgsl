@@ -1,6 +1,7 @@
 // Embedding backward, pass 2: each (head token n, channel c) owns dtable[ids[n], c] and sums dout over the chain of
-// tokens with that id in increasing order. Deterministic, no atomics. dtable must be zeroed first.
-struct Params { N: u32, C: u32 }
+// tokens with that id in increasing order. Deterministic, no atomics. dtable must be zeroed first; ids outside
+// [0,V) contribute nothing.
+struct Params { N: u32, C: u32, V: u32 }
 
 @group(0) @binding(0) var<storage, read_write> dtable: array<f32>;
 @group(0) @binding(1) var<storage, read> dout: array<f32>;
@@ -14,7 +15,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   if (i >= p.N * p.C) { return; }
   let n = i / p.C;
   let c = i % p.C;
-  if (chain[p.N + n] == 0u) { return; }
+  let id = ids[n];
+  if (chain[p.N + n] == 0u || id < 0 || u32(id) >= p.V) { return; }
   var s = 0.0;
   var m = n;
   loop {
@@ -22,5 +24,5 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     m = chain[m];
     if (m >= p.N) { break; }
   }
-  dtable[u32(ids[n]) * p.C + c] = s;
+  dtable[u32(id) * p.C + c] = s;
 }

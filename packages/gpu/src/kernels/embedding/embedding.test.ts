@@ -17,3 +17,14 @@ describe.each(devices)("embedding on %s", (_name, dev) => {
     expect(Array.from(await table.grad!.read())).toEqual([3, 4, 0, 0, 1 + 5 + 7, 2 + 6 + 8, 0, 0]);
   });
 });
+
+describe.each(devices)("embedding on %s with ids outside the vocab", (_name, dev) => {
+  test.skipIf(!dev)("an id outside [0,V) reads a zero row and receives no gradient", async () => {
+    const table = dev!.tensor([1, 2, 3, 4], [2, 2], { requiresGrad: true });
+    const ids = dev!.tensor(Int32Array.from([1, 7, -1]), [3]);
+    const y = ops.embedding(ids, table);
+    expect(Array.from(await y.read())).toEqual([3, 4, 0, 0, 0, 0]);
+    backward(ops.sum(y));
+    expect(Array.from(await table.grad!.read())).toEqual([0, 0, 1, 1]);
+  });
+});

@@ -26,3 +26,17 @@ describe.each(devices)("reductions on %s", (_name, dev) => {
     for (let i = 0; i < 3; i++) expect((await ops.sum(x).read())[0]).toBe(a);
   });
 });
+
+describe.each(devices)("clipGradNorm on %s", (_name, dev) => {
+  test.skipIf(!dev)("the global norm over a large and a small gradient matches f64", async () => {
+    const { clipGradNorm } = await import("../../optim.ts");
+    const a = dev!.zeros([n], "f32", { requiresGrad: true });
+    const b = dev!.zeros([3], "f32", { requiresGrad: true });
+    a.grad = dev!.randn([n], 0.01, 7);
+    b.grad = dev!.tensor([3, 0, 4], [3]);
+    let ss = 25;
+    for (const v of (await a.grad.read()) as Float32Array) ss += v * v;
+    const norm = await clipGradNorm([a, b], 1e9);
+    expect(Math.abs(norm - Math.sqrt(ss))).toBeLessThan(1e-5 * Math.sqrt(ss));
+  });
+});
