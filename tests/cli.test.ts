@@ -129,10 +129,13 @@ describe("lathe build", () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
-  test("a missing recipe file exits 2 naming the path", () => {
-    const r = lathe("build", "recipes/nope.yaml");
+  test.each([
+    ["recipes/brown-gtp.yaml", "did you mean recipes/brown-gpt.yaml?"],
+    ["tiny.yaml", "did you mean recipes/tiny.yaml?"],
+  ])("a missing recipe %s exits 2 naming the path and the closest recipe", (arg, hint) => {
+    const r = lathe("build", arg);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("lathe build: recipe recipes/nope.yaml does not exist. Hint: give a path to a .yaml recipe, e.g. recipes/nope.yaml\n");
+    expect(r.stderr).toBe(`lathe build: recipe ${arg} does not exist. Hint: ${hint}\n`);
   });
 });
 
@@ -202,6 +205,19 @@ describe("the command line", () => {
     const r = lathe("biuld");
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('lathe: unknown command "biuld". Hint: did you mean "lathe build"? Run "lathe help" for all commands\n');
+  });
+
+  test("--version prints the CLI package version", () => {
+    expect(lathe("--version").stdout).toMatch(/^lathe \d+\.\d+\.\d+\n$/);
+  });
+
+  test.each([
+    [[], "is a sweep of 2 trials. Hint: pick one with --trial, e.g. --trial trial-1 (trials: trial-1, trial-2)"],
+    [["--trial", "trail-1"], 'has no trial "trail-1". Hint: did you mean --trial trial-1?'],
+  ])("sample on a sweep %j asks for a valid --trial", (extra, message) => {
+    const r = lathe("sample", SWEEP, ...extra);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`lathe sample: ${SWEEP} ${message}\n`);
   });
 
   test("help lists every command", () => {

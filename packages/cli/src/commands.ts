@@ -34,7 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Say which stages are cached, and for each miss what changed",
     description:
       "For every stage of the recipe (or just [stage]): hit or miss, and for a miss what changed since the last\n" +
-      "successful build of that stage: params (train.lr 0.0003 → 0.0001), input files, upstream stages.",
+      "successful build of that stage: params (train.lr 3e-4 → 1e-4), input files, upstream stages.",
     positionals: [
       { name: "recipe", required: true },
       { name: "stage", required: false },
@@ -89,15 +89,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "sample",
     summary: "Generate text from a recipe's trained model",
-    description: "Builds the recipe up to its train stage if it is not cached, then streams generated text to stdout.",
+    description:
+      "Builds the recipe up to its train stage if it is not cached, then streams generated text to stdout. Settings\n" +
+      "not given as flags come from the recipe's train.sample section.",
     positionals: [{ name: "recipe", required: true }],
     options: {
-      prompt: { type: "string", value: "text", description: "Text to continue (default: empty)" },
-      temperature: { type: "number", value: "t", description: "Sampling temperature (default 0.8)" },
-      "top-k": { type: "int", value: "k", description: "Keep the k most likely tokens (default 0 = all)" },
-      "top-p": { type: "number", value: "p", description: "Keep the smallest set of tokens with probability ≥ p (default 1)" },
-      "max-tokens": { type: "int", value: "n", description: "Tokens to generate (default 200)" },
-      seed: { type: "int", value: "n", description: "Random seed (default 0)" },
+      prompt: { type: "string", value: "text", description: "Text to continue (default: train.sample.prompt)" },
+      temperature: { type: "number", value: "t", description: "Sampling temperature, 0 = greedy (default: train.sample.temperature)" },
+      "top-k": { type: "int", value: "k", description: "Keep the k most likely tokens, 0 = all (default: train.sample.top_k)" },
+      "top-p": { type: "number", value: "p", description: "Keep the smallest set of tokens with probability ≥ p (default: train.sample.top_p)" },
+      "max-tokens": { type: "int", value: "n", description: "Tokens to generate (default: train.sample.max_tokens)" },
+      seed: { type: "int", value: "n", description: "Sampler seed (default: train.sample.seed)" },
       trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
       set,
     },

@@ -1,12 +1,12 @@
 // Recipe file(s) → stage graph: load with --set overrides, expand the sweep into trials, plan each trial,
 // and optionally cut the graph down to what some target stages need.
 import { existsSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { basename, relative, resolve } from "node:path";
 import type { StageDef } from "@lathe/engine";
 import { loadRecipe, planContexts, type PlanContext } from "@lathe/recipe";
 import { closest, UsageError } from "./args.ts";
 import { loadFactories, planTrial } from "./plan.ts";
-import type { Workspace } from "./workspace.ts";
+import { allRecipes, type Workspace } from "./workspace.ts";
 
 export interface PlannedRecipe {
   /** Absolute path. */
@@ -24,13 +24,19 @@ export interface LoadOptions {
   readonly until?: string;
 }
 
-/** Resolves a recipe argument against cwd; a missing file is a UsageError naming it. */
-export function recipePath(command: string, arg: string): string {
+/** Resolves a recipe argument against cwd; a missing file is a UsageError naming it, with the closest recipe. */
+export function recipePath(ws: Workspace, command: string, arg: string): string {
   const file = resolve(arg);
-  if (!existsSync(file)) {
-    throw new UsageError(command, arg, `recipe ${arg} does not exist`, `give a path to a .yaml recipe, e.g. recipes/${arg.replace(/^.*\//, "").replace(/\.ya?ml$/, "")}.yaml`);
-  }
-  return file;
+  if (existsSync(file)) return file;
+  const known = allRecipes(ws).map((f) => relative(process.cwd(), f));
+  const guess = closest(arg, known) ?? closest(basename(arg), known.map((k) => basename(k)));
+  const full = guess === undefined ? undefined : known.find((k) => k === guess || basename(k) === guess);
+  throw new UsageError(
+    command,
+    arg,
+    `recipe ${arg} does not exist`,
+    full ? `did you mean ${full}?` : known.length > 0 ? `the recipes are: ${known.join(", ")}` : "give the path of a .yaml recipe",
+  );
 }
 
 export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions = {}): Promise<PlannedRecipe> {

@@ -1,4 +1,5 @@
-// The CPU backend: every kernel is its plain TypeScript reference over typed arrays. Slow, exact, the oracle.
+// The CPU backend: every kernel is its plain TypeScript reference over typed arrays (matmul: cpu/matmul.ts, a faster
+// loop order checked against kernels/matmul/reference.ts). Slow, exact, the oracle the WebGPU kernels are tested against.
 import type { Backend, Buf } from "./backend.ts";
 import type { DType, TypedArray } from "./types.ts";
 import * as ew from "./kernels/elementwise/reference.ts";
@@ -14,7 +15,7 @@ import * as lstm from "./kernels/lstm/reference.ts";
 import * as gru from "./kernels/gru/reference.ts";
 import * as red from "./kernels/reduce/reference.ts";
 import * as adam from "./kernels/adamw/reference.ts";
-import * as mm from "./kernels/matmul/reference.ts";
+import * as mm from "./cpu/matmul.ts";
 import * as attn from "./kernels/attention/reference.ts";
 
 type F = Float32Array;
@@ -41,8 +42,8 @@ export function createCpuBackend(): Backend {
     accumulate: (dst, src, n) => ew.accumulateRef(f(dst), f(src), n),
     sumRows: (out, x, rows, cols) => ew.sumRowsRef(f(out), f(x), rows, cols),
 
-    matmul: (out, a, b, bias, d, o) => mm.matmulForwardRef(f(out), f(a), f(b), fo(bias), d, o),
-    matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackwardRef(fo(da), fo(db), fo(dbias), f(dout), f(a), f(b), d, o),
+    matmul: (out, a, b, bias, d, o) => mm.matmulForwardFast(f(out), f(a), f(b), fo(bias), d, o),
+    matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackwardFast(fo(da), fo(db), fo(dbias), f(dout), f(a), f(b), d, o),
 
     embedding: (out, ids, table, N, V, C) => emb.embeddingForwardRef(f(out), i(ids), f(table), N, V, C),
     embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackwardRef(f(dt), f(dout), i(ids), N, V, C),

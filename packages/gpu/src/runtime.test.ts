@@ -67,7 +67,7 @@ describe.skipIf(!gpu)("runtime", () => {
     const live = dev.backend.stats!().liveBytes;
     for (let i = 0; i < 20; i++) run();
     await x.read();
-    expect(dev.backend.stats!().liveBytes).toBe(live);
+    expect(dev.backend.stats!().liveBytes).toBeLessThanOrEqual(live); // GC of earlier tests' tensors may free more
   });
 
   test("a kernel that fails to compile surfaces as a GpuKernelError naming it", async () => {

@@ -13,7 +13,6 @@ let nextId = 1;
 
 /** A pooled GPU buffer. `bytes` is the requested size; the GPUBuffer may be larger (size class). */
 export class GpuBuf {
-  readonly id = nextId++;
   constructor(
     readonly buffer: GPUBuffer,
     readonly bytes: number,

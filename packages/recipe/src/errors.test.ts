@@ -143,6 +143,11 @@ const cases: Case[] = [
     error: 'x.yaml:3:1: duplicate key "seed". Hint: a key may appear once per map; remove or rename one of them.',
   },
   {
+    what: "an alias to an anchor that does not exist",
+    files: { "x.yaml": "serve:\n  port: *p\n" },
+    error: "x.yaml:2:9: unknown alias *p. Hint: define the anchor &p before using it.",
+  },
+  {
     what: "a recipe that is a list",
     files: { "x.yaml": "- seed: 1\n" },
     error: "x.yaml:1:1: a recipe must be a map of sections, got a list. Hint: write `section: ...` lines, e.g. `train:`.",
@@ -210,6 +215,19 @@ const cases: Case[] = [
     what: "a trial that is invalid on its own",
     files: { "x.yaml": "sweep:\n  grid:\n    serve.port: [80, 0]\n" },
     error: "x.yaml:3:22: trial-2 (serve.port=0): /serve/port must be >= 1, got number 0. Hint: use a value >= 1 and <= 65535.",
+  },
+  {
+    what: "the same problem in many trials, once",
+    files: { "x.yaml": "sweep:\n  grid:\n    seed: [1, 2, 3]\n    serve.port: [0]\n" },
+    error: "x.yaml:4:18: trial-1 (seed=1, serve.port=0) and 2 other trials: /serve/port must be >= 1, got number 0. Hint: use a value >= 1 and <= 65535.",
+  },
+  {
+    what: "a sweep problem together with a problem elsewhere",
+    files: { "x.yaml": "seed: x\nsweep:\n  zip:\n    seed: [1]\n    serve.port: [80, 81]\n" },
+    error: [
+      'x.yaml:1:7: /seed must be integer, got string "x".',
+      "x.yaml:5:17: /sweep/zip/serve.port has 2 values but /sweep/zip/seed has 1. Hint: zipped lists change together, so they must have the same length.",
+    ].join("\n"),
   },
   {
     what: "a missing recipe file",

@@ -12,7 +12,8 @@ export { RecipeError, formatIssue, type RecipeIssue, type Loc } from "./errors.t
 export { SchemaError } from "./schema-files.ts";
 
 /** Schema access for tools (editors, docs, the CLI's `explain`). */
-export { loadSchema, checkPath, type RecipeSchema } from "./schema.ts";
+export { loadSchema, type RecipeSchema } from "./schema.ts";
+export { checkPath } from "./schema-walk.ts";
 export { DEFAULT_SCHEMA_DIR } from "./schema-files.ts";
 
 /** Types generated from the schemas (`bun run --cwd packages/recipe gen`). */

@@ -95,6 +95,17 @@ describe("loadRecipe", () => {
     expect(recipe.eval.split).toBe("val");
   });
 
+  test("YAML anchors, aliases and merge keys work, keys written next to a merge key win", async () => {
+    const { recipe } = await loadFixture({ "x.yaml": "vars:\n  srv: &srv {port: 1, host: h}\nserve:\n  <<: *srv\n  port: 2\neval: {samples: &n 7}\nfinetune: {steps: *n}\n" });
+    expect(recipe.serve).toEqual({ host: "h", port: 2, max_tokens: 256 });
+    expect(recipe.finetune.steps).toBe(7);
+  });
+
+  test("--set into a list element that does not exist yet creates the list", async () => {
+    const { recipe } = await loadFixture({ "x.yaml": "seed: 1\n" }, "x.yaml", { set: ["datasets.0.path=a.txt"] });
+    expect(recipe.datasets as unknown).toEqual([{ path: "a.txt" }]);
+  });
+
   test("a recipe without a sweep plans one context whose stage ids are plain", async () => {
     const loaded = await loadFixture({ "x.yaml": "seed: 5\n" });
     const contexts = planContexts(loaded);

@@ -76,11 +76,15 @@ export async function loadRecipe(file: string, opts: LoadOptions = {}): Promise<
 
   const base = materialize(schema, tree);
   issues.push(...base.issues);
-  if (issues.length > 0) throw new RecipeError(issues);
   const recipe = base.value as unknown as Recipe;
+  // The sweep's own checks need a well-formed sweep, not a valid rest of the recipe: report both at once.
+  const sweepOk = !base.issues.some((i) => i.pointer === "/sweep" || i.pointer.startsWith("/sweep/"));
+  const plan = sweepOk ? planSweep(schema, recipe, base.index, tree) : undefined;
+  issues.push(...(plan?.issues ?? []));
+  if (issues.length > 0) throw new RecipeError(issues);
   const fallbackName = basename(abs, extname(abs));
   if (recipe.name === "") recipe.name = fallbackName;
-  const trials = buildTrials(schema, tree, planSweep(schema, recipe, base.index, tree), fallbackName);
+  const trials = buildTrials(schema, tree, plan!, fallbackName);
   return { file: abs, root: opts.root ?? findRepoRoot(dirname(abs)), files: chain.files, recipe, trials, tree, schemaDir };
 }
 

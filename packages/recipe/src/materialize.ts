@@ -1,7 +1,8 @@
 // One tree → one checked recipe: substitute ${var} references, then validate with defaults. Used for the base
 // recipe and for every sweep trial.
 import type { RecipeIssue } from "./errors.ts";
-import { fillBranchDefaults, type RecipeSchema } from "./schema.ts";
+import { fillBranchDefaults } from "./schema-walk.ts";
+import type { RecipeSchema } from "./schema.ts";
 import { toPlain, type LNode, type LocIndex } from "./tree.ts";
 import { validateTree } from "./validate.ts";
 import { substitute } from "./vars.ts";

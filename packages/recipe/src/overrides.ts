@@ -3,7 +3,8 @@
 import { parseDocument } from "yaml";
 import { makeIssue, type Loc, type RecipeIssue } from "./errors.ts";
 import { didYouMean } from "./hints.ts";
-import { checkPath, type RecipeSchema } from "./schema.ts";
+import { checkPath } from "./schema-walk.ts";
+import type { RecipeSchema } from "./schema.ts";
 import { fromPlain, pointerSegment, type LNode } from "./tree.ts";
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;

@@ -41,6 +41,18 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   return { node, issues };
 }
 
+/** Adds the entries of `<<: map` or `<<: [map, ...]` (earlier maps win) that are not merged yet. */
+function mergeKey(value: LNode, merged: Map<string, LEntry>, issues: RecipeIssue[]): void {
+  const maps = value.kind === "seq" ? value.items : [value];
+  for (const m of maps) {
+    if (m.kind !== "map") {
+      issues.push(makeIssue(m.loc, "", "a merge key `<<` takes a map or a list of maps", "write `<<: *anchor` where the anchor is a map."));
+      continue;
+    }
+    for (const [k, e] of m.entries) if (!merged.has(k)) merged.set(k, e);
+  }
+}
+
 function convert(node: Node, doc: Document, locOf: (o: number) => Loc, issues: RecipeIssue[], seen: Set<Node>): LNode {
   const loc = locOf(node.range?.[0] ?? 0);
   if (isAlias(node)) {
@@ -58,6 +70,7 @@ function convert(node: Node, doc: Document, locOf: (o: number) => Loc, issues: R
   }
   if (isMap(node)) {
     const entries = new Map<string, LEntry>();
+    const merged = new Map<string, LEntry>();
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
@@ -71,9 +84,11 @@ function convert(node: Node, doc: Document, locOf: (o: number) => Loc, issues: R
       const value: LNode = valueNode
         ? convert(valueNode, doc, locOf, issues, seen)
         : { kind: "scalar", loc: keyNode.range ? locOf(keyNode.range[1]) : keyLoc, value: null };
-      entries.set(key, { keyLoc, node: value });
+      if (key === "<<" && keyNode.type === "PLAIN") mergeKey(value, merged, issues);
+      else entries.set(key, { keyLoc, node: value });
     }
-    return { kind: "map", loc, entries };
+    // YAML merge keys (`<<: *base`): merged entries first, keys written in the map win.
+    return { kind: "map", loc, entries: new Map([...merged].filter(([k]) => !entries.has(k)).concat([...entries])) };
   }
   if (isSeq(node)) {
     return { kind: "seq", loc, items: node.items.map((item) => convert(item as Node, doc, locOf, issues, seen)) };

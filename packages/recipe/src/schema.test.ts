@@ -1,12 +1,17 @@
 // The schemas themselves: they compile under strict ajv, keep the contract (description + default everywhere,
 // unknown keys rejected), and src/generated/recipe.ts is what `bun run gen` makes of them now.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_SCHEMA_DIR, readSchemaFiles } from "./schema-files.ts";
 import { lintSchemas } from "./schema-lint.ts";
-import { checkPath, loadSchema } from "./schema.ts";
+import { checkPath } from "./schema-walk.ts";
+import { loadSchema } from "./schema.ts";
 import { generateTypes } from "./typegen.ts";
+import { FIXTURE_SCHEMA_DIR, writeFiles } from "./test-fixtures.ts";
+import { loadRecipe } from "./load.ts";
+import { RecipeError } from "./errors.ts";
 
 let generated: Promise<string> | undefined;
 const generate = (): Promise<string> => (generated ??= generateTypes(DEFAULT_SCHEMA_DIR));
@@ -54,5 +59,23 @@ describe("recipe schemas", () => {
     ["serve.prot", { at: 1, allowed: ["host", "port", "max_tokens"] }],
   ])("checkPath(%p) says where a dotted path leaves the schema", (path, expected) => {
     expect(checkPath(loadSchema(DEFAULT_SCHEMA_DIR), path.split("."))).toEqual(expected as never);
+  });
+
+  test("validators compiled once are reused from the cache, with the same errors", async () => {
+    // Unique content, so the first load cannot find a cached compile.
+    const first = mkdtempSync(join(tmpdir(), "lathe-schema-a-"));
+    cpSync(FIXTURE_SCHEMA_DIR, first, { recursive: true });
+    const serve = join(first, "sections", "serve.schema.json");
+    writeFileSync(serve, readFileSync(serve, "utf8").replace('"title": "serve"', `"title": "serve", "$comment": "${Math.random()}"`));
+    const second = mkdtempSync(join(tmpdir(), "lathe-schema-b-"));
+    cpSync(first, second, { recursive: true });
+    expect(loadSchema(first).cached).toBe(false);
+    expect(loadSchema(second).cached).toBe(true);
+    const dir = writeFiles({ "x.yaml": "model:\n  kind: rnn\n  hidden: wide\nserve:\n  prot: 1\n" });
+    const errors = await Promise.all(
+      [first, second].map((schemaDir) => loadRecipe("x.yaml", { cwd: dir, schemaDir }).then(() => "", (e: RecipeError) => e.format())),
+    );
+    expect(errors[0]).toBe('x.yaml:3:11: /model/hidden must be integer, got string "wide".\nx.yaml:5:3: /serve/prot is not a known key. Hint: did you mean `port`?');
+    expect(errors[1]).toBe(errors[0]!);
   });
 });

@@ -174,6 +174,20 @@ export function buildTrials(schema: RecipeSchema, tree: LNode, plan: SweepPlan, 
     issues.push(...r.issues);
     if (r.trial) trials.push(r.trial);
   });
-  if (issues.length > 0) throw new RecipeError(issues);
+  if (issues.length > 0) throw new RecipeError(groupByTrial(issues));
   return trials;
+}
+
+/** The same problem in many trials is reported once, naming the first trial and how many others share it. */
+function groupByTrial(issues: readonly RecipeIssue[]): RecipeIssue[] {
+  const groups = new Map<string, RecipeIssue[]>();
+  for (const issue of issues) {
+    const key = JSON.stringify([issue.file, issue.line, issue.col, issue.pointer, issue.message]);
+    groups.set(key, [...(groups.get(key) ?? []), issue]);
+  }
+  return [...groups.values()].map((g) => {
+    const first = g[0]!;
+    if (g.length === 1) return first;
+    return { ...first, trial: `${first.trial} and ${g.length - 1} other trial${g.length === 2 ? "" : "s"}` };
+  });
 }

@@ -77,7 +77,7 @@ export function setAt(root: LNode, path: readonly string[], value: LNode, keyLoc
   if (root.kind === "seq") {
     const i = /^\d+$/.test(seg) ? Number(seg) : -1;
     if (i < 0 || i > root.items.length) return `index ${seg} is outside the list of ${root.items.length}`;
-    const child = root.items[i] ?? { kind: "map", loc: keyLoc, entries: new Map() };
+    const child = root.items[i] ?? emptyFor(rest[0], keyLoc);
     const next = setAt(child, rest, value, keyLoc);
     if (typeof next === "string") return next;
     const items = [...root.items];
@@ -87,11 +87,16 @@ export function setAt(root: LNode, path: readonly string[], value: LNode, keyLoc
   if (root.kind === "scalar" && root.value !== null) return `it crosses the ${typeof root.value} value ${JSON.stringify(root.value)}`;
   const entries = new Map(root.kind === "map" ? root.entries : []);
   const old = entries.get(seg);
-  const child: LNode = old?.node ?? { kind: "map", loc: keyLoc, entries: new Map() };
+  const child: LNode = old?.node ?? emptyFor(rest[0], keyLoc);
   const next = setAt(child, rest, value, keyLoc);
   if (typeof next === "string") return next;
   entries.set(seg, { keyLoc: old?.keyLoc ?? keyLoc, node: next });
   return { kind: "map", loc: root.loc, entries };
+}
+
+/** A new container for the next path segment: a list for an index ("0"), else a map. */
+function emptyFor(next: string | undefined, loc: Loc): LNode {
+  return next !== undefined && /^\d+$/.test(next) ? { kind: "seq", loc, items: [] } : { kind: "map", loc, entries: new Map() };
 }
 
 /**

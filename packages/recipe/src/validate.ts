@@ -3,7 +3,8 @@
 import type { ErrorObject } from "ajv/dist/2020.js";
 import { makeIssue, type Loc, type RecipeIssue } from "./errors.ts";
 import { closest, describeValue, didYouMean, show, typeName } from "./hints.ts";
-import { fillBranchDefaults, type RecipeSchema } from "./schema.ts";
+import { fillBranchDefaults } from "./schema-walk.ts";
+import type { RecipeSchema } from "./schema.ts";
 import { pointerSegment, toPlain, type LNode, type Located, type LocIndex } from "./tree.ts";
 
 const NOWHERE: Loc = { file: "<defaults>", line: 0, col: 0 };

@@ -44,7 +44,7 @@ for (let t = 1; t <= trials; t++) {
 
 const cacheDir = mkdtempSync(join(tmpdir(), "lathe-ui-demo-"));
 process.stdout.on("error", exitOnBrokenPipe);
-const renderer = selectRenderer({ plain: argv.includes("--plain"), json: argv.includes("--json") });
+const renderer = await selectRenderer({ plain: argv.includes("--plain"), json: argv.includes("--json") });
 try {
   const summary = await build(graph, { cacheDir, concurrency: 4, continueOnError: true, onEvent: (e) => renderer.onEvent(e) });
   await renderer.close();

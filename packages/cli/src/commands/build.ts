@@ -11,7 +11,7 @@ import type { Workspace } from "../workspace.ts";
 export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
   const o = args.options;
   const given = args.positionals.recipes as string[];
-  const files = given.length > 0 ? given.map((r) => recipePath("build", r)) : [defaultRecipe(ws)];
+  const files = given.length > 0 ? given.map((r) => recipePath(ws, "build", r)) : [defaultRecipe(ws)];
   const to = o.to as string | undefined;
   if (to !== undefined && !(PIPELINE as readonly string[]).includes(to)) {
     throw new UsageError("build", to, `--to must name a pipeline stage (${PIPELINE.join(", ")}), got "${to}"`, `write e.g. --to clean`);
@@ -30,7 +30,7 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
       else process.stdout.write(`${formatDry(recipe.shown, planned)}\n`);
       continue;
     }
-    const renderer = selectRenderer({ json: o.json === true, plain: o.plain === true, label: recipe.shown });
+    const renderer = await selectRenderer({ json: o.json === true, plain: o.plain === true, label: recipe.shown });
     let summary;
     try {
       summary = await build(graph, {
@@ -56,5 +56,5 @@ function defaultRecipe(ws: Workspace): string {
   if (!ws.defaultRecipe) {
     throw new UsageError("build", undefined, `no recipe given and ${ws.root}/package.json names no default`, `pass a recipe (lathe build recipes/x.yaml) or set "lathe": { "default": "recipes/x.yaml" } in package.json`);
   }
-  return recipePath("build", ws.defaultRecipe);
+  return recipePath(ws, "build", ws.defaultRecipe);
 }

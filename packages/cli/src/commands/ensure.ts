@@ -28,7 +28,7 @@ export async function ensureBuilt(
   const planned = await plan(graph, { cacheDir: ws.cacheDir, root: ws.root });
   const hits = new Map(planned.flatMap((p) => (p.outDir ? [[p.id, p.outDir] as const] : [])));
   if (targets.every((t) => hits.has(t))) return hits;
-  const renderer = selectRenderer({ plain: opts.plain === true, stream: process.stderr, label: recipe.shown });
+  const renderer = await selectRenderer({ plain: opts.plain === true, stream: process.stderr, label: recipe.shown });
   let summary;
   try {
     summary = await build(graph, { cacheDir: ws.cacheDir, root: ws.root, signal: opts.signal, onEvent: (e) => renderer.onEvent(e) });

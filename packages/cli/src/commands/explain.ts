@@ -6,7 +6,7 @@ import { checkStageId, loadPlanned, recipePath, upstreamOf } from "../load.ts";
 import type { Workspace } from "../workspace.ts";
 
 export async function explainCommand(ws: Workspace, args: ParsedArgs): Promise<number> {
-  const file = recipePath("explain", args.positionals.recipe as string);
+  const file = recipePath(ws, "explain", args.positionals.recipe as string);
   const recipe = await loadPlanned(ws, file, { sets: (args.options.set as string[] | undefined) ?? [] });
   const stage = args.positionals.stage as string | undefined;
   const only = stage === undefined ? undefined : checkStageId("explain", recipe, stage);

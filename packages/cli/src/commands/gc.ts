@@ -11,7 +11,7 @@ import { allRecipes, type Workspace } from "../workspace.ts";
 export async function gcCommand(ws: Workspace, args: ParsedArgs): Promise<number> {
   const o = args.options;
   const given = args.positionals.recipes as string[];
-  const files = given.length > 0 ? given.map((r) => recipePath("gc", r)) : allRecipes(ws);
+  const files = given.length > 0 ? given.map((r) => recipePath(ws, "gc", r)) : allRecipes(ws);
   const keep = new Set<string>();
   for (const file of files) {
     let recipe;

@@ -6,7 +6,7 @@ import type { Workspace } from "../workspace.ts";
 import { ensureBuilt } from "./ensure.ts";
 
 export async function inspectCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
-  const file = recipePath("inspect", args.positionals.recipe as string);
+  const file = recipePath(ws, "inspect", args.positionals.recipe as string);
   const recipe = await loadPlanned(ws, file, { sets: (args.options.set as string[] | undefined) ?? [] });
   const stage = checkStageId("inspect", recipe, args.positionals.stage as string);
   const kind = recipe.graph.find((s) => s.id === stage)?.kind ?? "";

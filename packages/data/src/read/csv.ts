@@ -72,6 +72,7 @@ export async function* readCsv(o: ReadOptions & { readonly textField: string; re
   const delim = (o.delimiter || (/\.tsv(\.gz|\.zst)?$/i.test(o.file) ? "\t" : ",")).charCodeAt(0);
   let col = -1;
   let any = false;
+  const binaryBefore = stats.binary_files;
   for await (const rec of csvRecords(openBytes(o.file), delim, o.maxLineBytes, stats, o.label)) {
     const where = `${o.label}:${rec.n}`;
     if (col < 0) {
@@ -95,5 +96,5 @@ export async function* readCsv(o: ReadOptions & { readonly textField: string; re
     if (s === null || s.trim() === "") continue;
     yield { id: `${where}`, source: o.source, text: s };
   }
-  if (!any && stats.binary_files === 0) stats.empty_files++;
+  if (!any && stats.binary_files === binaryBefore) stats.empty_files++;
 }

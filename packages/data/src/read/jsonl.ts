@@ -40,6 +40,7 @@ export function recordDoc(rec: unknown, f: FieldOptions, id: string, source: str
 
 export async function* readJsonl(o: ReadOptions & FieldOptions, stats: SourceStats): AsyncGenerator<Doc> {
   let any = false;
+  const binaryBefore = stats.binary_files;
   for await (const line of splitLines(openBytes(o.file), o.maxLineBytes, stats, o.label)) {
     const where = `${o.label}:${line.n}`;
     const s = decodeUtf8(line.bytes, o.invalidUtf8, stats, where);
@@ -63,5 +64,5 @@ export async function* readJsonl(o: ReadOptions & FieldOptions, stats: SourceSta
     }
     yield d;
   }
-  if (!any && stats.binary_files === 0) stats.empty_files++;
+  if (!any && stats.binary_files === binaryBefore) stats.empty_files++;
 }

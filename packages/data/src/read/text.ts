@@ -19,6 +19,7 @@ export async function* readText(o: ReadOptions, stats: SourceStats): AsyncGenera
   let bad = false;
   let startLine = 1;
   let any = false;
+  const binaryBefore = stats.binary_files;
   const flush = function* (endId: string): Generator<Doc> {
     const text = buf.join("\n").trim();
     buf = [];
@@ -43,5 +44,5 @@ export async function* readText(o: ReadOptions, stats: SourceStats): AsyncGenera
     }
   }
   yield* flush(o.unit === "file" ? o.label : `${o.label}:${startLine}`);
-  if (!any && stats.binary_files === 0) stats.empty_files++;
+  if (!any && stats.binary_files === binaryBefore) stats.empty_files++;
 }

@@ -120,8 +120,8 @@ export class MinHasher {
  * one cache line; ~3x faster than a Map of double keys on short documents.
  */
 class BucketTable {
-  private slots = new Int32Array(3 << 22); // (cap, 3): hi, lo, document index + 1 (0 = empty)
-  private mask = (1 << 22) - 1;
+  private slots = new Int32Array(3 << 18); // (cap, 3): hi, lo, document index + 1 (0 = empty)
+  private mask = (1 << 18) - 1;
   private size = 0;
 
   /** The document stored under (h, l), or -1 after storing doc there. */
@@ -146,7 +146,7 @@ class BucketTable {
 
   private grow(): void {
     const old = this.slots;
-    const cap = (this.mask + 1) * 2;
+    const cap = (this.mask + 1) * 4; // x4: fewer rehashes on big corpora
     this.slots = new Int32Array(cap * 3);
     this.mask = cap - 1;
     this.size = 0;

@@ -1,7 +1,8 @@
 // GRU cell at step t for all batch rows, one invocation per (b, k<Hd). Gates (r, z, n).
 // OP 0 forward: hr = h_{t-1} @ wh (B,3Hd); writes acts (r,z,n), hn (= hr_n) and hs at t.
 // OP 1 backward: dht = dh[b,t] + dhNext[b]; writes dxProj[b,t], dhr[b,t] (grad of hr) and dhTmp[b] = dht*z
-// (the direct part of dh_{t-1}; the recurrent part dhr @ whᵀ is added by a matmul).
+// (the direct part of dh_{t-1}; the recurrent part dhr @ whᵀ is added by a matmul). At most 8 storage buffers,
+// WebGPU's default per-stage limit.
 override OP: u32 = 0u;
 struct Params { B: u32, T: u32, Hd: u32, t: u32, hasH0: u32 }
 
@@ -10,11 +11,10 @@ struct Params { B: u32, T: u32, Hd: u32, t: u32, hasH0: u32 }
 @group(0) @binding(2) var<storage, read_write> w2: array<f32>;  // OP0: hn    OP1: dhTmp (B,Hd)
 @group(0) @binding(3) var<storage, read> r0: array<f32>;        // OP0: xProj OP1: dh
 @group(0) @binding(4) var<storage, read> r1: array<f32>;        // OP0: hr    OP1: dhNext (B,Hd)
-@group(0) @binding(5) var<storage, read> r2: array<f32>;        // h0 (B,Hd)
-@group(0) @binding(6) var<storage, read> r3: array<f32>;        // OP1: hs
-@group(0) @binding(7) var<storage, read> r4: array<f32>;        // OP1: acts
-@group(0) @binding(8) var<storage, read> r5: array<f32>;        // OP1: hn
-@group(0) @binding(9) var<uniform> p: Params;
+@group(0) @binding(5) var<storage, read> r2: array<f32>;        // OP0: h0 (B,Hd)  OP1: prev (B,T,Hd), h_{t-1} per step
+@group(0) @binding(6) var<storage, read> r4: array<f32>;        // OP1: acts
+@group(0) @binding(7) var<storage, read> r5: array<f32>;        // OP1: hn
+@group(0) @binding(8) var<uniform> p: Params;
 
 fn sigmoid(v: f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }
 fn tanh_s(u: f32) -> f32 { let e = exp(-2.0 * abs(u)); return sign(u) * (1.0 - e) / (1.0 + e); }
@@ -41,8 +41,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     w2[row * p.Hd + k] = hrn;
     w0[row * p.Hd + k] = (1.0 - z) * n + z * hPrev;
   } else {
-    var hPrev = 0.0;
-    if (p.t > 0u) { hPrev = r3[(row - 1u) * p.Hd + k]; } else if (p.hasH0 != 0u) { hPrev = r2[b * p.Hd + k]; }
+    let hPrev = r2[row * p.Hd + k];
     let dht = r0[row * p.Hd + k] + r1[b * p.Hd + k];
     let r = r4[a + k];
     let z = r4[a + p.Hd + k];

@@ -13,14 +13,16 @@ export function gruForwardRef(
   const { B, T, Hd } = d;
   const G = 3 * Hd;
   const hr = new Float64Array(G);
+  const hp = new Float64Array(Hd);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
-      const hPrev = (k: number): number => (t > 0 ? hs[(row - 1) * Hd + k] : h0 ? h0[b * Hd + k] : 0);
-      for (let j = 0; j < G; j++) {
-        let s = 0;
-        for (let k = 0; k < Hd; k++) s += hPrev(k) * wh[k * G + j];
-        hr[j] = s;
+      for (let k = 0; k < Hd; k++) hp[k] = t > 0 ? hs[(row - 1) * Hd + k] : h0 ? h0[b * Hd + k] : 0;
+      const hPrev = (k: number): number => hp[k];
+      hr.fill(0);
+      for (let k = 0; k < Hd; k++) {
+        const v = hp[k];
+        for (let j = 0; j < G; j++) hr[j] += v * wh[k * G + j];
       }
       const a = row * G;
       for (let k = 0; k < Hd; k++) {

@@ -17,20 +17,22 @@ export function lstmForwardRef(
 ): void {
   const { B, T, Hd } = d;
   const G = 4 * Hd;
+  const hp = new Float64Array(Hd);
+  const pre = new Float64Array(G);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
-      const hPrev = (k: number): number => (t > 0 ? hs[(row - 1) * Hd + k] : h0 ? h0[b * Hd + k] : 0);
-      const cPrev = (k: number): number => (t > 0 ? cs[(row - 1) * Hd + k] : c0 ? c0[b * Hd + k] : 0);
-      for (let j = 0; j < G; j++) {
-        let s = xProj[row * G + j];
-        for (let k = 0; k < Hd; k++) s += hPrev(k) * wh[k * G + j];
-        const gate = Math.floor(j / Hd);
-        acts[row * G + j] = gate === 2 ? Math.tanh(s) : sig(s);
+      for (let k = 0; k < Hd; k++) hp[k] = t > 0 ? hs[(row - 1) * Hd + k] : h0 ? h0[b * Hd + k] : 0;
+      for (let j = 0; j < G; j++) pre[j] = xProj[row * G + j];
+      for (let k = 0; k < Hd; k++) {
+        const v = hp[k];
+        for (let j = 0; j < G; j++) pre[j] += v * wh[k * G + j];
       }
+      for (let j = 0; j < G; j++) acts[row * G + j] = j >= 2 * Hd && j < 3 * Hd ? Math.tanh(pre[j]) : sig(pre[j]);
       for (let k = 0; k < Hd; k++) {
         const a = row * G;
-        const c = acts[a + Hd + k] * cPrev(k) + acts[a + k] * acts[a + 2 * Hd + k];
+        const cPrev = t > 0 ? cs[(row - 1) * Hd + k] : c0 ? c0[b * Hd + k] : 0;
+        const c = acts[a + Hd + k] * cPrev + acts[a + k] * acts[a + 2 * Hd + k];
         cs[row * Hd + k] = c;
         hs[row * Hd + k] = acts[a + 3 * Hd + k] * Math.tanh(c);
       }
@@ -72,10 +74,11 @@ export function lstmBackwardRef(
       const nh = new Float64Array(Hd);
       for (let k = 0; k < Hd; k++) {
         const hp = t > 0 ? hs[(row - 1) * Hd + k] : h0 ? h0[b * Hd + k] : 0;
+        const w = k * G;
         let s = 0;
         for (let j = 0; j < G; j++) {
-          dwAcc[k * G + j] += hp * dpre[j];
-          s += dpre[j] * wh[k * G + j];
+          dwAcc[w + j] += hp * dpre[j];
+          s += dpre[j] * wh[w + j];
         }
         nh[k] = s;
       }
