@@ -55,7 +55,7 @@ export function branchPointers(files: SchemaFiles): string[] {
   return out;
 }
 
-/** Hash that precompiled validators must carry to be used for these schema files. */
+/** Hash that precompiled validators must carry to be used for these schema files (safe as a file name). */
 export function validatorHash(files: SchemaFiles): string {
-  return `${COMPILE_VERSION}/${files.hash}`;
+  return `${COMPILE_VERSION}/${files.hash}`.replace(/[^\w.-]+/g, "_");
 }

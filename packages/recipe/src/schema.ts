@@ -94,7 +94,7 @@ export function loadSchema(dir = DEFAULT_SCHEMA_DIR): RecipeSchema {
   const hit = cache.get(dir);
   if (hit) return hit;
   const files = readSchemaFiles(dir);
-  const hash = validatorHash(files).replace(/[^\w.-]+/g, "_");
+  const hash = validatorHash(files);
   const fromCache = cachedValidators(hash);
   const compiled = fromCache ?? compileAndCache(files, hash);
   const root = rootWithSectionDefaults(files);

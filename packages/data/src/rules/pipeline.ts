@@ -33,6 +33,8 @@ export interface RuleReport {
   /** Removed documents per reason category. */
   reasons: Record<string, number>;
   examples: RuleExample[];
+  /** Up to 3 rewritten documents: the first changed region, before → after. */
+  rewrites: RuleExample[];
   /** Wall time spent in this rule. */
   ms: number;
 }
@@ -63,6 +65,21 @@ export function buildRule(r: CleanRule, ngramSets: ReadonlyMap<CleanRule, NgramS
   }
 }
 
+/** The first region where two texts differ, with 40 characters of context: "…before…" → "…after…". */
+export function changedRegion(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  let ea = a.length;
+  let eb = b.length;
+  while (ea > i && eb > i && a[ea - 1] === b[eb - 1]) {
+    ea--;
+    eb--;
+  }
+  const from = Math.max(0, i - 40);
+  const cut = (s: string, end: number) => `${from > 0 ? "…" : ""}${s.slice(from, Math.min(end + 40, from + 200))}${end + 40 < s.length ? "…" : ""}`;
+  return `${JSON.stringify(cut(a, ea))} → ${JSON.stringify(cut(b, eb))}`;
+}
+
 const excerpt = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 
 export class Cleaner {
@@ -75,7 +92,7 @@ export class Cleaner {
   constructor(clean: Clean, ngramSets: ReadonlyMap<CleanRule, NgramSet> = new Map()) {
     clean.forEach((r, i) => {
       const rule = buildRule(r, ngramSets);
-      if (rule) this.rules.push({ rule, report: { rule: `${i}:${rule.label}`, docs_in: 0, docs_removed: 0, bytes_removed: 0, docs_modified: 0, bytes_modified: 0, reasons: {}, examples: [], ms: 0 } });
+      if (rule) this.rules.push({ rule, report: { rule: `${i}:${rule.label}`, docs_in: 0, docs_removed: 0, bytes_removed: 0, docs_modified: 0, bytes_modified: 0, reasons: {}, examples: [], rewrites: [], ms: 0 } });
     });
     this.split = clean.find((r): r is SplitRule => r.rule === "split");
   }
@@ -119,8 +136,11 @@ export class Cleaner {
       }
       if (next !== d) {
         const nb = utf8Bytes(docText(next));
-        if (nb !== bytes || docText(next) !== docText(d)) {
+        const before = docText(d);
+        const after = docText(next);
+        if (nb !== bytes || after !== before) {
           report.docs_modified++;
+          if (report.rewrites.length < 3) report.rewrites.push({ id: d.id, reason: `rewritten, ${nb >= bytes ? "+" : ""}${nb - bytes} bytes`, excerpt: changedRegion(before, after) });
           report.bytes_modified += bytes - nb;
           bytes = nb;
         }

@@ -155,6 +155,7 @@ describe("dedup and decontamination through the pipeline", () => {
     const c = new Cleaner(resolveClean([{ rule: "pii" }, { rule: "filter", kind: "length", min_chars: 20 }]));
     const r = c.process({ id: "c", source: "t", messages: [{ role: "user", content: "my mail is x@y.com" }, { role: "assistant", content: "noted" }] });
     expect(r?.doc.messages).toEqual([{ role: "user", content: "my mail is <EMAIL>" }, { role: "assistant", content: "noted" }]);
+    expect(c.reports()[0]!.rewrites[0]).toEqual({ id: "c", reason: "rewritten, +0 bytes", excerpt: '"user: my mail is x@y.com\\nassistant: noted" → "user: my mail is <EMAIL>\\nassistant: noted"' });
   });
 
   test("the report counts removed docs and bytes per rule with reasons and at most 3 examples", () => {

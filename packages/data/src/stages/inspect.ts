@@ -42,6 +42,7 @@ function inspectClean(r: CleanReport, samples: number): string {
       lines.push(`      - ${e.id}: ${e.reason}`);
       lines.push(`        ${JSON.stringify(e.excerpt.slice(0, 160))}`);
     }
+    for (const e of (x.rewrites ?? []).slice(0, samples)) lines.push(`      ~ ${e.id} (${e.reason}): ${e.excerpt}`);
   }
   lines.push("", "  splits:");
   for (const [k, v] of Object.entries(r.splits)) lines.push(`    ${k.padEnd(6)} ${String(v.docs).padStart(8)} docs  ${mb(v.bytes)}`);

@@ -197,7 +197,6 @@ variants.push(
 );
 
 variants.push(
-  sgBcast("v14-sg-12x4-wg32", { mr: 12, wg: 32, sg: 8 }),
   sgBcast("v15-sg-16x4-wg32", { mr: 16, wg: 32, sg: 8 }),
   sgBcast("v16-sg-8x4-wg16", { mr: 8, wg: 16, sg: 8 }),
 );

@@ -1,20 +1,20 @@
-// Expands fast.wgsl for a given rows-per-invocation and workgroup size: the row loop and the 32 k steps of a
+// Expands fast.wgsl for a given rows-per-invocation and row-group count: the row loop and the 32 k steps of a
 // chunk are unrolled at source level because subgroupBroadcast takes a constant lane and lavapipe keeps named
-// accumulators in registers but spills arrays. Chosen by bench/matmul-variants (v13: 8 rows, workgroup 32).
+// accumulators in registers but spills arrays. Chosen by bench/matmul-variants (v18: 8 rows, 4 row groups).
 import template from "./fast.wgsl" with { type: "text" };
 
-/** Rows per invocation and invocations per workgroup of the promoted variant. */
+/** Rows per invocation and row groups per workgroup (32 x FAST_RG invocations, 8*FAST_RG rows x 128 columns). */
 export const FAST_ROWS = 8;
-export const FAST_WG = 32;
+export const FAST_RG = 4;
 
 const COMP = ["x", "y", "z", "w"] as const;
 
-export function fastMatmulSource(rows = FAST_ROWS, wg = FAST_WG): string {
+export function fastMatmulSource(rows = FAST_ROWS, rg = FAST_RG): string {
   const R = [...Array(rows).keys()];
   const init = R.map((r) => `let arow${r} = aBase + min(row0 + ${r}u, p.M - 1u) * k4n;\n  var acc${r} = vec4f(0.0);`);
   const chunk: string[] = R.map((r) => `let av${r} = A4[arow${r} + k4 + lane];`);
   for (let kk = 0; kk < 32; kk++) {
-    chunk.push(`{ let b = B4[bBase + (k + ${kk}u) * n4];`);
+    chunk.push(`{ let b = Bs[${kk * 32}u + lid.x];`);
     for (const r of R) chunk.push(`  acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b, acc${r});`);
     chunk.push("}");
   }
@@ -30,6 +30,6 @@ export function fastMatmulSource(rows = FAST_ROWS, wg = FAST_WG): string {
     .replace("//@TAIL", tail.join("\n    "))
     .replace("//@STORE", store.join("\n  "))
     .replaceAll("ROWSu", `${rows}u`)
-    .replaceAll("WGu", `${wg}u`)
-    .replace("@workgroup_size(WG)", `@workgroup_size(${wg})`);
+    .replaceAll("RGu", `${rg}u`)
+    .replace("@workgroup_size(32, RG)", `@workgroup_size(32, ${rg})`);
 }

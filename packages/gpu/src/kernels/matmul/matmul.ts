@@ -4,7 +4,7 @@
 // Dimension letters: M rows of the output, N its columns, K the contracted dim, R = batch*M stacked rows.
 import { packParams, type GpuBuf, type KernelSpec, type Runtime } from "../../runtime.ts";
 import type { MatmulDims, MatmulOpts } from "../../types.ts";
-import { FAST_ROWS, FAST_WG, fastMatmulSource } from "./fast.ts";
+import { FAST_RG, FAST_ROWS, fastMatmulSource } from "./fast.ts";
 import generalSrc from "./matmul.wgsl" with { type: "text" };
 import transposeSrc from "./transpose.wgsl" with { type: "text" };
 import colsumSrc from "./colsum.wgsl" with { type: "text" };
@@ -30,10 +30,10 @@ export interface Gemm {
 /** Which kernel runs a product: "auto" picks fast.wgsl whenever the shape and adapter allow it. */
 export type MatmulPath = "auto" | "fast" | "general";
 
-/** True when the adapter can run fast.wgsl (subgroups feature, every subgroup at least 8 lanes). */
+/** True when the adapter can run fast.wgsl (subgroups feature, subgroups of 8 to 32 lanes). */
 export function hasFastMatmul(rt: Runtime): boolean {
-  const info = (rt.device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number } }).adapterInfo;
-  return rt.features.includes("subgroups") && (info?.subgroupMinSize ?? 0) >= 8;
+  const info = (rt.device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } }).adapterInfo;
+  return rt.features.includes("subgroups") && (info?.subgroupMinSize ?? 0) >= 8 && (info?.subgroupMaxSize ?? 0) <= 32;
 }
 
 function fastOk(rt: Runtime, g: Gemm): boolean {
@@ -85,7 +85,7 @@ export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf 
     ["u", M], ["u", N], ["u", K], ["u", flags],
     ["u", sA / 4], ["u", sB / 4], ["u", g.sC / 4], ["u", 0],
   ]);
-  rt.dispatch(fastSpec, [c, A, B, bias ?? A], params, [Math.ceil(N / 4 / FAST_WG), Math.ceil(M / FAST_ROWS), batch]);
+  rt.dispatch(fastSpec, [c, A, B, bias ?? A], params, [Math.ceil(N / 128), Math.ceil(M / (FAST_ROWS * FAST_RG)), batch]);
   for (const s of scratch) rt.free(s);
 }
 
