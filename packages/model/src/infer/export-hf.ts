@@ -1,7 +1,7 @@
 // Export a trained `gpt` (learned positions, LayerNorm, GELU) as a Hugging Face GPT2LMHeadModel directory:
 // model.safetensors with HF GPT-2 names (Lathe already stores linear weights (in, out) like GPT-2's Conv1D),
 // config.json and tokenizer.json (the tokenizer stage's tokenizer.hf.json).
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GptConfig, mlpHidden } from "../config.ts";
 import { CheckpointError, ModelConfigError } from "../errors.ts";
@@ -95,8 +95,9 @@ export async function exportHf(o: ExportHfOptions): Promise<void> {
   const weights = readSafetensors(join(o.trainDir, "model.safetensors")).tensors;
   mkdirSync(o.outDir, { recursive: true });
   writeSafetensors(join(o.outDir, "model.safetensors"), toHfTensors(gpt, weights), { format: "pt" });
-  const tokJson = JSON.parse(await Bun.file(hfTok).text()) as { added_tokens?: { id: number; content: string }[] };
+  const tokText = readFileSync(hfTok, "utf8");
+  const tokJson = JSON.parse(tokText) as { added_tokens?: { id: number; content: string }[] };
   const eot = tokJson.added_tokens?.find((t) => t.content === "<|endoftext|>")?.id ?? null;
   writeFileAtomic(join(o.outDir, "config.json"), `${JSON.stringify(hfConfig(gpt, eot), null, 2)}\n`);
-  copyFileSync(hfTok, join(o.outDir, "tokenizer.json"));
+  writeFileAtomic(join(o.outDir, "tokenizer.json"), tokText); // a copy the user owns (cache files are read-only)
 }
