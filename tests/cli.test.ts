@@ -103,6 +103,17 @@ describe("lathe build", () => {
     expect(plan.stages.map((s) => `${s.id} ${s.status}`)).toEqual(["trial-1/collect hit", "trial-1/clean miss", "trial-2/collect hit", "trial-2/clean miss"]);
   });
 
+  test("--json with several recipes names the recipe in each build-start and build-done line", () => {
+    const r = lathe("build", TINY, SWEEP, "--to", "clean", "--json");
+    expect(r.code).toBe(0);
+    const builds = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; recipe?: string })
+      .filter((e) => e.type === "build-start" || e.type === "build-done");
+    expect(builds.map((e) => `${e.type} ${e.recipe}`)).toEqual([`build-start ${TINY}`, `build-done ${TINY}`, `build-start ${SWEEP}`, `build-done ${SWEEP}`]);
+  });
+
   test("the whole pipeline builds on the CPU backend, then sample streams text and export writes a HF folder", () => {
     const b = lathe("build", MODEL, "--json");
     expect(b.code).toBe(0);
@@ -117,6 +128,22 @@ describe("lathe build", () => {
     expect(e.code).toBe(0);
     expect(e.stdout).toBe(`exported train (hf) to ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(["config.json", "model.safetensors"]));
+  });
+
+  test("a data-only recipe plans only collect and clean: no default tokenizer or model is trained", () => {
+    const r = lathe("build", "recipes/brown-clean.yaml", "--dry", "--json");
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { stages: { id: string }[] };
+    expect(plan.stages.map((s) => s.id)).toEqual(["collect", "clean"]);
+  });
+
+  test("--to past the end of a data-only recipe exits 2 naming the missing sections", () => {
+    const r = lathe("build", TINY, "--to", "train");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `lathe build: ${TINY} has no "train" stage: it writes no tokenizer, model or train section, so its pipeline ends at clean. ` +
+        "Hint: add a model: section to the recipe (or extend a recipe that has one), or build up to clean with --to clean\n",
+    );
   });
 
   test("a bad recipe exits 1 with every problem located, hints, and no stack trace", () => {

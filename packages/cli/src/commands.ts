@@ -15,8 +15,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Build recipes: run every stage that is not cached",
     description:
       "Loads each recipe, expands its sweep into trials, plans the stage graph and runs it. Stages whose key (params,\n" +
-      "input contents, version) is already in the cache are not rerun. With no recipe, builds the default recipe named\n" +
-      "in package.json under lathe.default.",
+      "input contents, version) is already in the cache are not rerun. A recipe's pipeline ends where its sections do:\n" +
+      "without model/train sections it stops after pack, without a tokenizer section after clean. With no recipe,\n" +
+      "builds the default recipe named in package.json under lathe.default.",
     positionals: [{ name: "recipes", required: false, variadic: true }],
     options: {
       set,

@@ -3,9 +3,14 @@
 
 const BUILTIN = new Set(["Error", "TypeError", "RangeError", "ReferenceError", "SyntaxError", "EvalError", "URIError", "AggregateError"]);
 
-/** True for the typed error classes of Lathe packages (RecipeError, EngineError, UsageError, ...). */
+/**
+ * True for the typed error classes of Lathe packages (RecipeError, SchemaError, EngineError, UsageError, ...): by
+ * their `name`, or by their class name when a subclass forgot to set `name` (it then reads "Error").
+ */
 export function isUserError(e: unknown): boolean {
-  return e instanceof Error && !BUILTIN.has(e.name) && e.name.endsWith("Error");
+  if (!(e instanceof Error)) return false;
+  const typed = (name: string) => !BUILTIN.has(name) && name.endsWith("Error");
+  return typed(e.name) || (e.name === "Error" && typed(e.constructor.name));
 }
 
 /** The text to print for an error: a RecipeError's formatted issues, a user error's message, or a bug's stack. */

@@ -3,9 +3,9 @@
 import { existsSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
 import type { StageDef } from "@lathe/engine";
-import { loadRecipe, planContexts, type PlanContext } from "@lathe/recipe";
+import { loadRecipe, planContexts, type LoadedRecipe, type PlanContext } from "@lathe/recipe";
 import { closest, UsageError } from "./args.ts";
-import { loadFactories, planTrial } from "./plan.ts";
+import { isBeyond, loadFactories, planTrial, recipeEnd, sectionFor } from "./plan.ts";
 import { allRecipes, type Workspace } from "./workspace.ts";
 
 export interface PlannedRecipe {
@@ -14,14 +14,21 @@ export interface PlannedRecipe {
   /** Path as shown to the user (relative to cwd). */
   readonly shown: string;
   readonly contexts: readonly PlanContext[];
+  /** The last pipeline stage the recipe itself asks for (see plan.ts recipeEnd); planning stops there. */
+  readonly end: "clean" | "pack" | "sample";
   /** Every stage of every trial, upstream first. */
   readonly graph: readonly StageDef[];
 }
 
 export interface LoadOptions {
   readonly sets?: readonly string[];
-  /** Plan each trial only up to this pipeline stage (see plan.ts PIPELINE). */
+  /**
+   * Plan each trial only up to this pipeline stage (see plan.ts PIPELINE). A stage past the recipe's own end
+   * (a data-only recipe asked for `train`) is a UsageError of `command`.
+   */
   readonly until?: string;
+  /** The command, for messages. @default "build" */
+  readonly command?: string;
 }
 
 /** Resolves a recipe argument against cwd; a missing file is a UsageError naming it, with the closest recipe. */
@@ -41,10 +48,42 @@ export function recipePath(ws: Workspace, command: string, arg: string): string 
 
 export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions = {}): Promise<PlannedRecipe> {
   const loaded = await loadRecipe(file, { set: opts.sets ?? [], root: ws.root });
+  const shown = relative(process.cwd(), file) || file;
+  const written = writtenSections(loaded);
+  const end = recipeEnd(written);
+  if (opts.until !== undefined && isBeyond(opts.until, end)) {
+    const section = sectionFor(opts.until);
+    const missing = ["tokenizer", "model", "train"].filter((s) => !written.has(s));
+    const command = opts.command ?? "build";
+    throw new UsageError(
+      command,
+      opts.until,
+      `${shown} has no "${opts.until}" stage: it writes no ${orList(missing)} section, so its pipeline ends at ${end}`,
+      `add a ${section}: section to the recipe (or extend a recipe that has one)${command === "build" ? `, or build up to ${end} with --to ${end}` : ""}`,
+    );
+  }
+  const until = opts.until ?? end;
   const contexts = planContexts(loaded);
-  const factories = await loadFactories(opts.until);
-  const graph = contexts.flatMap((ctx) => planTrial(ctx, factories, opts.until));
-  return { file, shown: relative(process.cwd(), file) || file, contexts, graph };
+  const factories = await loadFactories(until);
+  const graph = contexts.flatMap((ctx) => planTrial(ctx, factories, until));
+  return { file, shown, contexts, end, graph };
+}
+
+/** "a", "a or b", "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+
+/**
+ * Top-level sections present in the recipe as written, before defaults: its merged extends chain with --set applied,
+ * plus the sections that sweep paths vary (a grid over `train.lr` makes a train section).
+ */
+export function writtenSections(loaded: LoadedRecipe): Set<string> {
+  const out = new Set<string>();
+  if (loaded.tree.kind === "map") for (const key of loaded.tree.entries.keys()) out.add(key);
+  const sweep = loaded.recipe.sweep;
+  for (const path of [...Object.keys(sweep.grid), ...Object.keys(sweep.zip), ...Object.keys(sweep.random.params)]) out.add(path.split(".")[0]);
+  return out;
 }
 
 /** The given stages and everything upstream of them, in graph order. */

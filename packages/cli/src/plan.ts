@@ -30,6 +30,28 @@ export class PlanError extends Error {
 /** Stage names of one trial in pipeline order (a trial's ids are ctx.id(name)). */
 export const PIPELINE = ["collect", "clean", "tokenizer", "pack", "train", "sample"] as const;
 
+/**
+ * Where a recipe's own pipeline ends, from the top-level sections written in it (its extends chain, --set and sweep
+ * paths included; defaults are not "written"): a model or train section → the whole pipeline; a tokenizer section →
+ * up to pack; otherwise a data-only recipe → up to clean. So `lathe build data.yaml` never trains a default model.
+ */
+export function recipeEnd(written: ReadonlySet<string>): "clean" | "pack" | "sample" {
+  if (written.has("model") || written.has("train")) return "sample";
+  if (written.has("tokenizer")) return "pack";
+  return "clean";
+}
+
+/** The section a recipe must write for it to plan a stage (the first section of the stage's package). */
+export function sectionFor(stage: string): string {
+  const i = (PIPELINE as readonly string[]).indexOf(stage);
+  return i < 2 ? "datasets" : i < 4 ? "tokenizer" : "model";
+}
+
+/** True when `stage` comes after `end` in the pipeline. */
+export function isBeyond(stage: string, end: string): boolean {
+  return (PIPELINE as readonly string[]).indexOf(stage) > (PIPELINE as readonly string[]).indexOf(end);
+}
+
 /** Imports the domain packages that planning up to `until` (default: everything) needs. */
 export async function loadFactories(until?: string): Promise<Factories> {
   const f: Factories = { ...(await import("@lathe/data")) } as Factories;

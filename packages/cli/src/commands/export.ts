@@ -10,7 +10,7 @@ import { ensureBuilt } from "./ensure.ts";
 export async function exportCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
   const o = args.options;
   const file = recipePath(ws, "export", args.positionals.recipe as string);
-  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], until: "train" });
+  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], until: "train", command: "export" });
   const ctx = pickTrial("export", recipe, o.trial as string | undefined);
   const [train, tok] = [ctx.id("train"), ctx.id("tokenizer")];
   const dirs = await ensureBuilt(ws, "export", recipe, [train, tok], { signal });

@@ -9,7 +9,7 @@ import { ensureBuilt } from "./ensure.ts";
 export async function sampleCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
   const o = args.options;
   const file = recipePath(ws, "sample", args.positionals.recipe as string);
-  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], until: "train" });
+  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], until: "train", command: "sample" });
   const ctx = pickTrial("sample", recipe, o.trial as string | undefined);
   const [train, tok] = [ctx.id("train"), ctx.id("tokenizer")];
   const dirs = await ensureBuilt(ws, "sample", recipe, [train, tok], { signal });

@@ -12,3 +12,17 @@ test("every event becomes exactly one JSON line that round-trips", () => {
   expect(lines.map((l) => JSON.parse(l))).toEqual(SCRIPT.map(([, e]) => e));
   expect(lines[0]).toStartWith('{"type":"build-start"');
 });
+
+test("with a recipe, build-start and build-done carry it and stage events stay plain engine events", () => {
+  const lines: string[] = [];
+  const r = createJsonRenderer((l) => lines.push(l), { recipe: "recipes/a.yaml" });
+  for (const [, e] of SCRIPT) r.onEvent(e);
+  const parsed = lines.map((l) => JSON.parse(l) as { type: string; recipe?: string });
+  for (const [i, p] of parsed.entries()) {
+    const e = SCRIPT[i][1];
+    if (e.type === "build-start" || e.type === "build-done") expect(p).toEqual({ ...e, recipe: "recipes/a.yaml" });
+    else expect(p).toEqual(e as never);
+  }
+  expect(parsed.filter((p) => p.recipe !== undefined).map((p) => p.type)).toEqual(["build-start", "build-done"]);
+  expect(lines[0]).toStartWith('{"type":"build-start","recipe":"recipes/a.yaml"');
+});

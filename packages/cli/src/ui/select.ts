@@ -24,7 +24,7 @@ export async function selectRenderer(choice: RendererChoice): Promise<Renderer> 
       throw e;
     }
   };
-  if (choice.json) return createJsonRenderer(writeLine);
+  if (choice.json) return createJsonRenderer(writeLine, choice.label !== undefined ? { recipe: choice.label } : {});
   if (choice.plain || !stream.isTTY || process.env.CI || process.env.TERM === "dumb") return createPlainRenderer({ write: writeLine, label: choice.label });
   const { createInkRenderer } = await import("./ink.tsx");
   return createInkRenderer({ stdout: stream, label: choice.label });

@@ -135,7 +135,6 @@ export const variants: Variant[] = [
   bcast("v6-bcast-8x2-u4-at", { mr: 8, nr: 2, wg: 64, unroll: 4, aT: true }),
   bcast("v7-bcast-4x4-u4-at", { mr: 4, nr: 4, wg: 64, unroll: 4, aT: true }),
   bcast("v8-bcast-16x1-u4-at", { mr: 16, nr: 1, wg: 64, unroll: 4, aT: true }),
-  bcast("v9-bcast-8x3-u2-at", { mr: 8, nr: 3, wg: 64, unroll: 2, aT: true }),
 ];
 
 export interface SgOpts {
@@ -191,7 +190,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 
 variants.push(
   sgBcast("v10-sg-4x4", { mr: 4, wg: 64, sg: 8 }),
-  sgBcast("v11-sg-6x4", { mr: 6, wg: 64, sg: 8 }),
   sgBcast("v12-sg-8x4", { mr: 8, wg: 64, sg: 8 }),
   sgBcast("v13-sg-8x4-wg32", { mr: 8, wg: 32, sg: 8 }),
 );
@@ -205,8 +203,7 @@ variants.push(
  * v17+: v13 plus B staged in workgroup memory: `rg` row groups of 8 rows share one 32 k x 128 column tile of B,
  * so each invocation issues 1/rg of the storage loads and reads the rest from workgroup memory (two barriers a chunk).
  */
-export function sgShared(name: string, rg: number): Variant {
-  const mr = 8;
+export function sgShared(name: string, rg: number, mr = 8): Variant {
   const R = [...Array(mr).keys()];
   const comp = ["x", "y", "z", "w"];
   const lines: string[] = [];
@@ -243,7 +240,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 }`;
   return {
     name,
-    note: `v13 + B tile (32 k x 128 columns) staged in workgroup memory, shared by ${rg} row groups of 8 rows; barriers per 32 k`,
+    note: `v13 + B tile (32 k x 128 columns) staged in workgroup memory, shared by ${rg} row groups of ${mr} rows; barriers per 32 k`,
     aTransposed: false,
     supports: (m, n, k) => m % (mr * rg) === 0 && n % 128 === 0 && k % 32 === 0,
     wgsl: () => src,
@@ -252,3 +249,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 }
 
 variants.push(sgShared("v17-sg-shared-rg2", 2), sgShared("v18-sg-shared-rg4", 4));
+variants.push(sgShared("v19-sg-shared-16x4-rg2", 2, 16), sgShared("v20-sg-shared-16x4-rg4", 4, 16));
+variants.push(sgShared("v21-sg-shared-32x4-rg2", 2, 32), sgShared("v22-sg-shared-16x4-rg8", 8, 16));
+variants.push(sgShared("v23-sg-shared-32x4-rg4", 4, 32), sgShared("v24-sg-shared-64x4-rg2", 2, 64));
