@@ -242,7 +242,8 @@ describe("the command line", () => {
     [[], "is a sweep of 2 trials. Hint: pick one with --trial, e.g. --trial trial-1 (trials: trial-1, trial-2)"],
     [["--trial", "trail-1"], 'has no trial "trail-1". Hint: did you mean --trial trial-1?'],
   ])("sample on a sweep %j asks for a valid --trial", (extra, message) => {
-    const r = lathe("sample", SWEEP, ...extra);
+    // The --set gives the data-only sweep a model section, so it has a train stage to sample from.
+    const r = lathe("sample", SWEEP, "--set", "model.kind=gpt", ...extra);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`lathe sample: ${SWEEP} ${message}\n`);
   });

@@ -33,7 +33,7 @@ export interface VariantResult {
   readonly gflopsPerCore: Record<string, number | null>;
 }
 
-/** Runs each variant: validates at 64x768x64 (aligned for every variant), then times at each size. */
+/** Runs each variant: validates at 128x768x64 (aligned for every variant), then times at each size. */
 export async function runVariants(sizes: number[], reps: number, only: string[] | null, robust: boolean): Promise<{ adapter: string; results: VariantResult[] }> {
   const raw = await openRawDevice({ robust });
   if (!raw) throw new Error("no WebGPU adapter: run bun scripts/has-adapter.ts");
@@ -91,7 +91,7 @@ export async function runVariants(sizes: number[], reps: number, only: string[] 
       return { out, dt, cpu };
     };
     // Validate on an aligned small shape.
-    const [vm, vn, vk] = [64, 768, 64];
+    const [vm, vn, vk] = [128, 768, 64];
     let maxAbsErr: number | null = null;
     if (v.supports(vm, vn, vk)) {
       const a = rand(vm * vk, 1), b = rand(vk * vn, 2);

@@ -252,3 +252,4 @@ variants.push(sgShared("v17-sg-shared-rg2", 2), sgShared("v18-sg-shared-rg4", 4)
 variants.push(sgShared("v19-sg-shared-16x4-rg2", 2, 16), sgShared("v20-sg-shared-16x4-rg4", 4, 16));
 variants.push(sgShared("v21-sg-shared-32x4-rg2", 2, 32), sgShared("v22-sg-shared-16x4-rg8", 8, 16));
 variants.push(sgShared("v23-sg-shared-32x4-rg4", 4, 32), sgShared("v24-sg-shared-64x4-rg2", 2, 64));
+variants.push(sgShared("v25-sg-shared-128x4-rg1", 1, 128), sgShared("v26-sg-shared-64x4-rg4", 4, 64));
