@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { build } from "./build.ts";
 import { formatChange } from "./explain.ts";
 import { plan } from "./plan.ts";
+import { status } from "./status.ts";
 import { chain, runs, stage } from "./test-fixtures.ts";
 import type { EngineEvent, StageDef } from "./types.ts";
 
@@ -18,7 +19,7 @@ beforeEach(() => {
   runs.clear();
 });
 
-async function run(graph: StageDef[], opts: { continueOnError?: boolean; concurrency?: number; signal?: AbortSignal } = {}) {
+async function run(graph: StageDef[], opts: { continueOnError?: boolean; concurrency?: number; signal?: AbortSignal; label?: string } = {}) {
   const events: EngineEvent[] = [];
   const summary = await build(graph, { cacheDir, root, onEvent: (e) => events.push(e), ...opts });
   const status = Object.fromEntries(summary.stages.map((s) => [s.id, s.status]));
@@ -228,6 +229,13 @@ test("a run summary JSON is written per build", async () => {
   const saved = JSON.parse(readFileSync(r.summary.runFile!, "utf8"));
   expect(saved.ok).toBe(true);
   expect(saved.stages[0].status).toBe("done");
+});
+
+test("the run summary and status name what was built when the build has a label", async () => {
+  const r = await run([stage("a")], { label: "recipes/x.yaml" });
+  expect(JSON.parse(readFileSync(r.summary.runFile!, "utf8")).label).toBe("recipes/x.yaml");
+  const s = await status(cacheDir);
+  expect(s.lastRuns.find((x) => x.file === r.summary.runFile)?.label).toBe("recipes/x.yaml");
 });
 
 test("params that are not JSON are rejected before anything runs, naming the stage and the pointer", async () => {

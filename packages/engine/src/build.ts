@@ -275,7 +275,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
     stages,
     runFile,
   };
-  writeJsonAtomic(runFile, { startedAt, ...summary });
+  writeJsonAtomic(runFile, { startedAt, ...(opts.label === undefined ? {} : { label: opts.label }), ...summary });
   emit({ type: "build-done", at: Date.now(), summary });
   if (listenerError !== null) throw listenerError;
   return summary;

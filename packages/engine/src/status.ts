@@ -69,11 +69,11 @@ export async function status(cacheDir: string, opts: { lastRuns?: number } = {})
   const lastRuns = [];
   for (const name of runNames) {
     const file = join(cacheDir, "runs", name);
-    const run = readJsonOrNull<BuildSummary & { startedAt: number }>(file);
+    const run = readJsonOrNull<BuildSummary & { startedAt: number; label?: string }>(file);
     if (!run) continue;
     const counts: Record<string, number> = {};
     for (const s of run.stages) counts[s.status] = (counts[s.status] ?? 0) + 1;
-    lastRuns.push({ file, at: run.startedAt, ok: run.ok, durationMs: run.durationMs, counts });
+    lastRuns.push({ file, at: run.startedAt, ok: run.ok, durationMs: run.durationMs, counts, ...(run.label === undefined ? {} : { label: run.label }) });
   }
   let blobBytes = 0;
   for (const size of blobs.values()) blobBytes += size;

@@ -117,6 +117,8 @@ export interface BuildOptions {
   readonly continueOnError?: boolean;
   /** Aborts running stages (their ctx.signal fires) and skips the rest. */
   readonly signal?: AbortSignal;
+  /** What this build is, for people reading the run summary and `status` (e.g. the recipe path). */
+  readonly label?: string;
   onEvent?(e: EngineEvent): void;
 }
 
@@ -184,5 +186,5 @@ export interface StoreStatus {
   /** Bytes of all blobs (each counted once). */
   readonly blobBytes: number;
   /** The most recent run summaries, newest first. */
-  readonly lastRuns: readonly { readonly file: string; readonly at: number; readonly ok: boolean; readonly durationMs: number; readonly counts: Readonly<Record<string, number>> }[];
+  readonly lastRuns: readonly { readonly file: string; readonly at: number; readonly ok: boolean; readonly durationMs: number; readonly counts: Readonly<Record<string, number>>; readonly label?: string }[];
 }

@@ -36,6 +36,7 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
       summary = await build(graph, {
         cacheDir: ws.cacheDir,
         root: ws.root,
+        label: recipe.shown,
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
         continueOnError: o.continue === true,
         signal,

@@ -31,7 +31,7 @@ export async function ensureBuilt(
   const renderer = await selectRenderer({ plain: opts.plain === true, stream: process.stderr, label: recipe.shown });
   let summary;
   try {
-    summary = await build(graph, { cacheDir: ws.cacheDir, root: ws.root, signal: opts.signal, onEvent: (e) => renderer.onEvent(e) });
+    summary = await build(graph, { cacheDir: ws.cacheDir, root: ws.root, label: recipe.shown, signal: opts.signal, onEvent: (e) => renderer.onEvent(e) });
   } finally {
     await renderer.close();
   }

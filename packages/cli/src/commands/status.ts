@@ -34,7 +34,7 @@ export function formatStatus(s: StoreStatus): string {
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`)
       .join(", ");
-    lines.push(`  ${new Date(r.at).toISOString().replace("T", " ").slice(0, 19)}  ${r.ok ? "ok    " : "FAILED"}  ${formatDuration(r.durationMs).padStart(7)}  ${counts}`);
+    lines.push(`  ${new Date(r.at).toISOString().replace("T", " ").slice(0, 19)}  ${r.ok ? "ok    " : "FAILED"}  ${formatDuration(r.durationMs).padStart(7)}  ${counts}${r.label === undefined ? "" : `  (${r.label})`}`);
   }
   return lines.join("\n");
 }
