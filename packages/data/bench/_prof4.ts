@@ -81,3 +81,39 @@ function km(xs: Int32Array, m: number) {
 }
 for (const [name, f] of [["v4", v4], ["v4min", v4min], ["v8", v8], ["sOuter", sOuter], ["km", km], ["v4", v4], ["v8", v8]] as const)
   t(name, () => { let s = 0; for (const xs of sh) { f(xs, xs.length); s = (s + out[5]!) | 0; } return s; });
+function v8min(xs: Int32Array, m: number) {
+  for (let t = 0; t < 112; t += 8) {
+    const a0 = a[t]!, a1 = a[t + 1]!, a2 = a[t + 2]!, a3 = a[t + 3]!, a4 = a[t + 4]!, a5 = a[t + 5]!, a6 = a[t + 6]!, a7 = a[t + 7]!;
+    const b0 = b[t]!, b1 = b[t + 1]!, b2 = b[t + 2]!, b3 = b[t + 3]!, b4 = b[t + 4]!, b5 = b[t + 5]!, b6 = b[t + 6]!, b7 = b[t + 7]!;
+    let m0 = 0x7fffffff, m1 = 0x7fffffff, m2 = 0x7fffffff, m3 = 0x7fffffff, m4 = 0x7fffffff, m5 = 0x7fffffff, m6 = 0x7fffffff, m7 = 0x7fffffff;
+    for (let i = 0; i < m; i++) {
+      const x = xs[i]!;
+      m0 = Math.min(m0, (Math.imul(a0, x) + b0) | 0); m1 = Math.min(m1, (Math.imul(a1, x) + b1) | 0);
+      m2 = Math.min(m2, (Math.imul(a2, x) + b2) | 0); m3 = Math.min(m3, (Math.imul(a3, x) + b3) | 0);
+      m4 = Math.min(m4, (Math.imul(a4, x) + b4) | 0); m5 = Math.min(m5, (Math.imul(a5, x) + b5) | 0);
+      m6 = Math.min(m6, (Math.imul(a6, x) + b6) | 0); m7 = Math.min(m7, (Math.imul(a7, x) + b7) | 0);
+    }
+    out[t] = m0; out[t + 1] = m1; out[t + 2] = m2; out[t + 3] = m3; out[t + 4] = m4; out[t + 5] = m5; out[t + 6] = m6; out[t + 7] = m7;
+  }
+}
+function sOuterMin(xs: Int32Array, m: number) {
+  out.fill(0x7fffffff);
+  for (let i = 0; i < m; i++) {
+    const x = xs[i]!;
+    for (let t = 0; t < 112; t++) out[t] = Math.min(out[t]!, (Math.imul(a[t]!, x) + b[t]!) | 0);
+  }
+}
+function v2min(xs: Int32Array, m: number) {
+  for (let t = 0; t < 112; t += 2) {
+    const a0 = a[t]!, a1 = a[t + 1]!;
+    const b0 = b[t]!, b1 = b[t + 1]!;
+    let m0 = 0x7fffffff, m1 = 0x7fffffff;
+    for (let i = 0; i < m; i++) {
+      const x = xs[i]!;
+      m0 = Math.min(m0, (Math.imul(a0, x) + b0) | 0); m1 = Math.min(m1, (Math.imul(a1, x) + b1) | 0);
+    }
+    out[t] = m0; out[t + 1] = m1;
+  }
+}
+for (const [name, f] of [["v4min", v4min], ["v8min", v8min], ["sOuterMin", sOuterMin], ["v2min", v2min], ["v4min", v4min]] as const)
+  t(name, () => { let s = 0; for (const xs of sh) { f(xs, xs.length); s = (s + out[5]!) | 0; } return s; });

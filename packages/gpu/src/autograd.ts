@@ -1,7 +1,8 @@
 // Reverse-mode autograd: ops attach a TapeNode to their output when an input requires grad; backward(loss)
 // walks the nodes in reverse topological order, accumulates gradients, fills .grad of leaves and frees the tape.
 import { ShapeError } from "./errors.ts";
-import type { TapeNode, Tensor } from "./tensor.ts";
+import type { Device, TapeNode, Tensor } from "./tensor.ts";
+import type { DType } from "./types.ts";
 
 let gradDisabled = 0;
 
@@ -31,6 +32,12 @@ export function noGrad<R>(fn: () => R): R {
   if (r instanceof Promise) return r.finally(() => gradDisabled--) as R;
   gradDisabled--;
   return r;
+}
+
+/** dst += src over n elements of dtype (gradients have their tensor's dtype). */
+function accumulateInto(dev: Device, dst: Tensor, src: Tensor, n: number, dtype: DType): void {
+  if (dtype === "f16") dev.backend.halfOp("accumulate", dst.buf, null, src.buf, n, n, 0);
+  else dev.backend.accumulate(dst.buf, src.buf, n);
 }
 
 function topo(root: Tensor): Tensor[] {
@@ -66,7 +73,7 @@ export function backward(loss: Tensor): void {
   if (!loss.requiresGrad) throw new ShapeError("backward", `loss ${loss.describe()} does not require grad`, "make a parameter with { requiresGrad: true } and don't compute the loss inside noGrad()");
   const dev = loss.device;
   const grads = new Map<Tensor, Tensor>();
-  grads.set(loss, dev.full(loss.shape, 1));
+  grads.set(loss, dev.full(loss.shape, 1, loss.dtype));
   for (const t of topo(loss)) {
     const g = grads.get(t);
     if (!g) continue;
@@ -74,7 +81,7 @@ export function backward(loss: Tensor): void {
     const node = t.node;
     if (!node) {
       if (t.grad) {
-        dev.backend.accumulate(t.grad.buf, g.buf, t.size);
+        accumulateInto(dev, t.grad, g, t.size, t.dtype);
         g.dispose();
       } else {
         t.grad = dev.keep(g);
@@ -92,7 +99,7 @@ export function backward(loss: Tensor): void {
       }
       const prev = grads.get(inp);
       if (prev) {
-        dev.backend.accumulate(prev.buf, gi.buf, inp.size);
+        accumulateInto(dev, prev, gi, inp.size, inp.dtype);
         gi.dispose();
       } else grads.set(inp, gi);
     });

@@ -1,8 +1,9 @@
 // The kernel-level interface every backend implements (CPU references, WebGPU kernels). Buffers are opaque
 // handles; every method enqueues work in call order and returns immediately, except read().
 // Dimension letters: B batch, T time, C channels, V vocab, N rows, Hd recurrent hidden size.
-import type { AdamWParams, DType, HeadDims, MatmulDims, MatmulOpts, TypedArray } from "./types.ts";
+import type { AdamWParams, DType, FloatDType, HeadDims, MatmulDims, MatmulOpts, TypedArray } from "./types.ts";
 import type { RnnDims } from "./kernels/lstm/reference.ts";
+import type { HalfOp } from "./kernels/elementwise-f16/reference.ts";
 
 /** An opaque device buffer (a typed array on the CPU backend, a pooled GPUBuffer on WebGPU). */
 export interface Buf {
@@ -15,10 +16,16 @@ export interface Backend {
   readonly limits?: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
   /** Counters for tests and profiles (WebGPU only). */
   stats?(): { readonly submits: number; readonly dispatches: number; readonly liveBytes: number; readonly pooledBytes: number };
+  /** f16 tensors can be made: WebGPU with `shader-f16`; always on the CPU backend (emulated by rounding). */
+  readonly supportsF16: boolean;
+  /** Adapter name, for errors. */
+  readonly adapterName?: string;
   /** Allocate n elements; `what` names the tensor in capacity errors (e.g. "qkv (4,64,384) f32"). */
   alloc(n: number, dtype: DType, what: string): Buf;
   free(b: Buf): void;
-  write(b: Buf, data: TypedArray): void;
+  /** Upload; an f16 buffer takes a Float32Array and stores it rounded to f16. @default dtype from the array */
+  write(b: Buf, data: TypedArray, dtype?: DType): void;
+  /** Download n elements; f16 comes back as a Float32Array of the f16 values. */
   read(b: Buf, n: number, dtype: DType): Promise<TypedArray>;
   /** Per-kernel GPU ms and counts when profiling (LATHE_GPU_PROFILE=1 on WebGPU), else null. */
   profile?(): Promise<Record<string, { ms: number; count: number }> | null>;
@@ -27,7 +34,12 @@ export interface Backend {
   destroy(): void;
 
   fill(out: Buf, value: number, n: number, dtype: DType): void;
-  copy(out: Buf, src: Buf, n: number): void;
+  /** Copy n elements (of dtype: f16 copies 2 bytes each). @default "f32" */
+  copy(out: Buf, src: Buf, n: number, dtype?: DType): void;
+  /** out = x converted between f32 and f16 (round to nearest even, overflow to inf, subnormals kept). */
+  cast(out: Buf, x: Buf, n: number, to: FloatDType): void;
+  /** f16-storage elementwise op with f32 math (kernels/elementwise-f16): out = op(a, b, s), rounded to f16. */
+  halfOp(op: HalfOp, out: Buf, a: Buf | null, b: Buf | null, n: number, nb: number, s: number): void;
   add(out: Buf, a: Buf, b: Buf, n: number, nb: number): void;
   mul(out: Buf, a: Buf, b: Buf, n: number, nb: number): void;
   scale(out: Buf, a: Buf, s: number, n: number): void;

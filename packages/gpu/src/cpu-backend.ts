@@ -2,6 +2,8 @@
 // loop order checked against kernels/matmul/reference.ts). Slow, exact, the oracle the WebGPU kernels are tested against.
 import type { Backend, Buf } from "./backend.ts";
 import type { DType, TypedArray } from "./types.ts";
+import * as cast from "./kernels/cast/reference.ts";
+import * as half from "./kernels/elementwise-f16/reference.ts";
 import * as ew from "./kernels/elementwise/reference.ts";
 import * as emb from "./kernels/embedding/reference.ts";
 import * as ln from "./kernels/layernorm/reference.ts";
@@ -27,15 +29,23 @@ const i = (b: Buf): I => b as unknown as I;
 export function createCpuBackend(): Backend {
   return {
     kind: "cpu",
+    supportsF16: true,
+    adapterName: "cpu",
+    // f16 is emulated: a Float32Array whose values are always f16-representable (rounded on every write).
     alloc: (n: number, dtype: DType) => (dtype === "i32" ? new Int32Array(n) : new Float32Array(n)) as unknown as Buf,
     free: () => {},
-    write: (b, data) => (b as unknown as TypedArray).set(data),
+    write: (b, data, dtype) => {
+      (b as unknown as TypedArray).set(data);
+      if (dtype === "f16") cast.roundF16InPlace(f(b), data.length);
+    },
     read: async (b, n) => (b as unknown as TypedArray).slice(0, n),
     flush: () => {},
     destroy: () => {},
 
-    fill: (out, v, n) => ew.fillRef(f(out), v, n),
+    fill: (out, v, n, dtype) => ew.fillRef(f(out), dtype === "f16" ? cast.roundF16(v) : v, n),
     copy: (out, src, n) => f(out).set(f(src).subarray(0, n)),
+    cast: (out, x, n, to) => cast.castRef(f(out), f(x), n, to),
+    halfOp: (op, out, a, b, n, nb, s) => half.halfOpRef(op, f(out), fo(a), fo(b), n, nb, s),
     add: (out, a, b, n, nb) => ew.addForwardRef(f(out), f(a), f(b), n, nb),
     mul: (out, a, b, n, nb) => ew.mulForwardRef(f(out), f(a), f(b), n, nb),
     scale: (out, a, s, n) => ew.scaleForwardRef(f(out), f(a), s, n),

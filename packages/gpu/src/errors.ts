@@ -69,3 +69,31 @@ export class DisposedError extends Error {
     super(`tensor ${tensor} was used after dispose(). Hint: keep it out of tidy() by returning it, or don't dispose it yet.`);
   }
 }
+
+/** An op was given a tensor of a dtype it does not support (e.g. an f16 tensor into matmul). */
+export class DTypeError extends Error {
+  override readonly name = "DTypeError";
+  constructor(
+    readonly op: string,
+    readonly tensor: string,
+    readonly dtype: string,
+    readonly hint: string,
+  ) {
+    super(`${op}: ${tensor} is ${dtype}, which ${op} does not support. Hint: ${hint}`);
+  }
+}
+
+/** An f16 tensor was requested on an adapter without the `shader-f16` feature. */
+export class F16UnsupportedError extends Error {
+  override readonly name = "F16UnsupportedError";
+  readonly feature = "shader-f16";
+  constructor(
+    readonly tensor: string,
+    readonly adapter: string,
+  ) {
+    super(
+      `${tensor}: f16 tensors need the WebGPU feature "shader-f16", which adapter ${adapter} does not have. ` +
+        `Hint: keep this tensor f32 (the default), or run on an adapter that lists shader-f16 (bun run lathe doctor).`,
+    );
+  }
+}

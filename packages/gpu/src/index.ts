@@ -3,8 +3,9 @@
 /** Devices and tensors. */
 export { getDevice, metaDevice, type GetDeviceOptions } from "./get-device.ts";
 export type { MetaBackend, MetaStats } from "./meta-backend.ts";
-export { Device, Tensor, type TensorOptions } from "./tensor.ts";
-export type { DType, TypedArray, MatmulDims, MatmulOpts, HeadDims, AdamWParams } from "./types.ts";
+export { Device, Tensor, type TensorOptions, type DataOptions } from "./tensor.ts";
+export { bytesPerElement } from "./types.ts";
+export type { DType, FloatDType, TypedArray, MatmulDims, MatmulOpts, HeadDims, AdamWParams } from "./types.ts";
 
 /** WebGPU device acquisition, doctor, test helper, memory estimate. */
 export { doctor, formatDoctor, type DoctorReport, INSTALL_HINT } from "./device.ts";
@@ -12,7 +13,7 @@ export { testDevice } from "./testing.ts";
 export { estimateMemory, checkFits, type TensorSpec, type MemoryEstimate, type BufferLimits } from "./memory.ts";
 
 /** Differentiable ops and autograd. */
-export { ops, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions } from "./ops/index.ts";
+export { ops, F16_OPS, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions } from "./ops/index.ts";
 export { backward, noGrad, zeroGrad } from "./autograd.ts";
 
 /** Optimizer, clipping, sampling. */
@@ -21,7 +22,7 @@ export type { SampleOptions } from "./kernels/sample/reference.ts";
 export { mulberry32 } from "./rng.ts";
 
 /** Errors. */
-export { ShapeError, CapacityError, GpuKernelError, DeviceLostError, NoAdapterError, DisposedError } from "./errors.ts";
+export { ShapeError, DTypeError, F16UnsupportedError, CapacityError, GpuKernelError, DeviceLostError, NoAdapterError, DisposedError } from "./errors.ts";
 
 /** Backends (for kernel tests and benches). */
 export type { Backend, Buf } from "./backend.ts";

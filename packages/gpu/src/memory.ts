@@ -1,7 +1,7 @@
 // Memory estimate for a set of tensors before allocating them, checked against the adapter's buffer limits.
 import { CapacityError } from "./errors.ts";
 import { sizeClass } from "./runtime.ts";
-import { type DType, sizeOf } from "./types.ts";
+import { bytesPerElement, type DType, sizeOf } from "./types.ts";
 
 export interface TensorSpec {
   readonly name: string;
@@ -16,7 +16,7 @@ export interface TensorSpec {
 export interface MemoryEstimate {
   /** Sum of pooled buffer sizes (size classes included). */
   readonly totalBytes: number;
-  readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly bytes: number; readonly count: number }[];
+  readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: DType; readonly bytes: number; readonly count: number }[];
   readonly largest: { readonly name: string; readonly bytes: number } | null;
 }
 
@@ -27,7 +27,11 @@ export interface BufferLimits {
 }
 
 export function estimateMemory(specs: readonly TensorSpec[]): MemoryEstimate {
-  const tensors = specs.map((s) => ({ name: s.name, shape: s.shape, bytes: sizeOf(s.shape) * 4, count: s.count ?? 1 }));
+  // f16 takes 2 bytes per element; buffers are whole 4-byte words (as the WebGPU backend allocates them).
+  const tensors = specs.map((s) => {
+    const dtype = s.dtype ?? "f32";
+    return { name: s.name, shape: s.shape, dtype, bytes: Math.ceil((sizeOf(s.shape) * bytesPerElement(dtype)) / 4) * 4, count: s.count ?? 1 };
+  });
   let total = 0;
   let largest: { name: string; bytes: number } | null = null;
   for (const t of tensors) {
@@ -41,7 +45,7 @@ export function estimateMemory(specs: readonly TensorSpec[]): MemoryEstimate {
 export function checkFits(specs: readonly TensorSpec[], limits: BufferLimits): MemoryEstimate {
   const est = estimateMemory(specs);
   for (const t of est.tensors) {
-    const what = `${t.name} (${t.shape.join(",")}) f32`;
+    const what = `${t.name} (${t.shape.join(",")}) ${t.dtype}`;
     if (t.bytes > limits.maxStorageBufferBindingSize) throw new CapacityError(what, t.bytes, "maxStorageBufferBindingSize", limits.maxStorageBufferBindingSize);
     if (t.bytes > limits.maxBufferSize) throw new CapacityError(what, t.bytes, "maxBufferSize", limits.maxBufferSize);
   }

@@ -5,7 +5,7 @@ import type { Backend, Buf } from "./backend.ts";
 import { CapacityError } from "./errors.ts";
 import type { BufferLimits } from "./memory.ts";
 import { sizeClass } from "./runtime.ts";
-import type { DType, TypedArray } from "./types.ts";
+import { bytesPerElement, type DType, type TypedArray } from "./types.ts";
 
 interface MetaBuf {
   readonly bytes: number;
@@ -30,8 +30,10 @@ export function createMetaBackend(limits: BufferLimits): MetaBackend {
   const base = {
     kind: "webgpu" as const,
     limits,
-    alloc(n: number, _dtype: DType, what: string): Buf {
-      const bytes = n * 4;
+    supportsF16: true,
+    adapterName: "meta",
+    alloc(n: number, dtype: DType, what: string): Buf {
+      const bytes = Math.ceil((n * bytesPerElement(dtype)) / 4) * 4;
       if (bytes > limits.maxStorageBufferBindingSize) throw new CapacityError(what, bytes, "maxStorageBufferBindingSize", limits.maxStorageBufferBindingSize);
       if (bytes > limits.maxBufferSize) throw new CapacityError(what, bytes, "maxBufferSize", limits.maxBufferSize);
       live += sizeClass(bytes);

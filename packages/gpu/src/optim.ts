@@ -1,5 +1,5 @@
 // Optimizer-side ops: fused AdamW over a parameter list, global gradient-norm clipping, and host-side sampling.
-import { ShapeError } from "./errors.ts";
+import { DTypeError, ShapeError } from "./errors.ts";
 import { sampleLogitsRef, type SampleOptions } from "./kernels/sample/reference.ts";
 import type { Tensor } from "./tensor.ts";
 
@@ -31,6 +31,7 @@ export function adamwState(params: readonly Tensor[]): AdamWState {
 /** One fused AdamW update of every param that has a .grad (in place). */
 export function adamw(params: readonly Tensor[], state: AdamWState, hp: AdamWHyper): void {
   if (state.m.length !== params.length) throw new ShapeError("adamw", `state has ${state.m.length} moments for ${params.length} params`, "create the state with adamwState(params) for the same list");
+  f32Params("adamw", params);
   state.step++;
   params.forEach((p, i) => {
     if (!p.grad) return;
@@ -43,6 +44,7 @@ export function adamw(params: readonly Tensor[], state: AdamWState, hp: AdamWHyp
 
 /** Global L2 norm of all grads; when over maxNorm, scales every grad by maxNorm/norm. Returns the norm before clipping. */
 export async function clipGradNorm(params: readonly Tensor[], maxNorm: number): Promise<number> {
+  f32Params("clipGradNorm", params);
   const withGrad = params.filter((p) => p.grad);
   if (withGrad.length === 0) return 0;
   const dev = withGrad[0].device;
@@ -57,6 +59,12 @@ export async function clipGradNorm(params: readonly Tensor[], maxNorm: number): 
     for (const p of withGrad) p.device.backend.scale(p.grad!.buf, p.grad!.buf, s, p.size);
   }
   return norm;
+}
+
+/** The optimizer kernels read f32 only: refuse f16 parameters (keep f32 master weights, cast in the forward). */
+function f32Params(op: string, params: readonly Tensor[]): void {
+  for (const p of params)
+    if (p.dtype !== "f32") throw new DTypeError(op, p.describe(), p.dtype, `keep parameters f32 and cast them in the forward pass (ops.cast(w, "f16"))`);
 }
 
 /** Draw a token from a logits row (V) with temperature, top-k, top-p; rng returns uniforms in [0,1). */

@@ -1,10 +1,10 @@
 // Tensor and Device: the user-facing handle over a backend. A tensor owns (a reference to) a backend buffer;
 // reshape views share it by refcount. Device tracks tidy() scopes so a training step can free its intermediates.
 import type { Backend, Buf } from "./backend.ts";
-import { DisposedError, ShapeError } from "./errors.ts";
+import { DisposedError, F16UnsupportedError, ShapeError } from "./errors.ts";
 import { type BufferLimits, checkFits, type MemoryEstimate, type TensorSpec } from "./memory.ts";
 import { normal } from "./rng.ts";
-import { type DType, type TypedArray, sizeOf } from "./types.ts";
+import { type DType, type FloatDType, type TypedArray, sizeOf } from "./types.ts";
 
 /** A refcounted backend buffer. */
 export class Storage {
@@ -34,6 +34,11 @@ export interface TensorOptions {
   readonly requiresGrad?: boolean;
   /** Shown in errors and capacity messages. @default "tensor" */
   readonly name?: string;
+}
+
+export interface DataOptions extends TensorOptions {
+  /** Storage dtype for float data: "f16" stores it rounded to f16 (needs `shader-f16` on WebGPU). @default "f32" */
+  readonly dtype?: FloatDType;
 }
 
 /** Frees the buffer of a tensor that was garbage-collected without dispose(). */
@@ -77,7 +82,7 @@ export class Tensor {
     return `${this.name} (${this.shape.join(",")}) ${this.dtype}`;
   }
 
-  /** Copy to the host; syncs the queue. */
+  /** Copy to the host; syncs the queue. An f16 tensor reads as a Float32Array of its (f16-rounded) values. */
   async read(): Promise<TypedArray> {
     return this.device.backend.read(this.buf, this.size, this.dtype);
   }
@@ -85,7 +90,7 @@ export class Tensor {
     if (data.length !== this.size) throw new ShapeError("write", `${this.describe()} got ${data.length} values`, `pass exactly ${this.size} values`);
     if ((this.dtype === "i32") !== data instanceof Int32Array)
       throw new ShapeError("write", `${this.describe()} got a ${data.constructor.name}`, `pass a ${this.dtype === "i32" ? "Int32Array" : "Float32Array"}`);
-    this.device.backend.write(this.buf, data);
+    this.device.backend.write(this.buf, data, this.dtype);
   }
   /** Free the buffer (idempotent). The gradient is disposed too. */
   dispose(): void {
@@ -110,25 +115,33 @@ export class Device {
     return this.backend.kind;
   }
 
+  /** Whether f16 tensors can be made here (WebGPU: the adapter has `shader-f16`; CPU: emulated, always). */
+  get supportsF16(): boolean {
+    return this.backend.supportsF16;
+  }
+
   /** A tensor with uninitialized contents (zeros on the CPU backend). */
   empty(shape: readonly number[], dtype: DType = "f32", opts: TensorOptions = {}): Tensor {
     const n = sizeOf(shape);
     for (const d of shape)
       if (!Number.isInteger(d) || d < 0) throw new ShapeError("tensor", `bad shape [${shape.join(",")}] for ${opts.name ?? "tensor"}`, "use non-negative integers");
     const what = `${opts.name ?? "tensor"} (${shape.join(",")}) ${dtype}`;
+    if (dtype === "f16" && !this.backend.supportsF16) throw new F16UnsupportedError(what, this.backend.adapterName ?? "(unnamed)");
     const st = new Storage(this.backend, this.backend.alloc(Math.max(n, 1), dtype, what), n);
     const t = new Tensor(this, st, [...shape], dtype, opts);
     this.#scopes.at(-1)?.add(t);
     return t;
   }
 
-  tensor(data: TypedArray | readonly number[], shape: readonly number[], opts: TensorOptions = {}): Tensor {
+  /** A tensor holding data: Int32Array -> i32; floats -> f32, or f16 (rounded) with { dtype: "f16" }. */
+  tensor(data: TypedArray | readonly number[], shape: readonly number[], opts: DataOptions = {}): Tensor {
     const arr = data instanceof Float32Array || data instanceof Int32Array ? data : new Float32Array(data);
-    const dtype: DType = arr instanceof Int32Array ? "i32" : "f32";
+    if (arr instanceof Int32Array && opts.dtype === "f16") throw new ShapeError("tensor", `${opts.name ?? "tensor"}: Int32Array data with dtype f16`, "pass a Float32Array for f16 tensors");
+    const dtype: DType = arr instanceof Int32Array ? "i32" : (opts.dtype ?? "f32");
     if (arr.length !== sizeOf(shape))
       throw new ShapeError("tensor", `${opts.name ?? "tensor"}: ${arr.length} values for shape [${shape.join(",")}]`, `pass ${sizeOf(shape)} values or fix the shape`);
     const t = this.empty(shape, dtype, opts);
-    this.backend.write(t.buf, arr);
+    this.backend.write(t.buf, arr, dtype);
     return t;
   }
 
@@ -143,7 +156,7 @@ export class Device {
   }
 
   /** Normal(0, std) from the counter-based RNG: the same values on every backend for the same seed. */
-  randn(shape: readonly number[], std: number, seed: number, opts: TensorOptions = {}): Tensor {
+  randn(shape: readonly number[], std: number, seed: number, opts: DataOptions = {}): Tensor {
     const n = sizeOf(shape);
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = normal(seed, i) * std;

@@ -1,8 +1,16 @@
 // Shared small types of @lathe/gpu: dtypes, typed arrays, kernel dimension records.
 // Dimension letters: B batch, T time, C channels, H heads, D head size (C/H), V vocab, N rows (B*T).
 
-export type DType = "f32" | "i32";
+/** "f16" is storage only (2 bytes/element, math in f32): WebGPU with `shader-f16`, emulated on the CPU backend. */
+export type DType = "f32" | "i32" | "f16";
+export type FloatDType = "f32" | "f16";
+/** Host-side data; f16 tensors read and write Float32Array (values rounded to f16). */
 export type TypedArray = Float32Array | Int32Array;
+
+/** Bytes one element takes in a device buffer. */
+export function bytesPerElement(dtype: DType): number {
+  return dtype === "f16" ? 2 : 4;
+}
 
 /** Matmul dims: a (batch,M,K) or (batch,K,M) with transA; b (K,N) or (N,K) with transB, batched when bBatched. */
 export interface MatmulDims {

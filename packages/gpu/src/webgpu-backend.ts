@@ -2,7 +2,10 @@
 import type { Backend, Buf } from "./backend.ts";
 import { acquireDevice, type AcquireOptions } from "./device.ts";
 import { GpuBuf, Runtime } from "./runtime.ts";
-import type { TypedArray } from "./types.ts";
+import { bytesPerElement, type TypedArray } from "./types.ts";
+import { cast } from "./kernels/cast/cast.ts";
+import { packF16, unpackF16 } from "./kernels/cast/reference.ts";
+import { halfOp } from "./kernels/elementwise-f16/elementwise-f16.ts";
 import * as ew from "./kernels/elementwise/elementwise.ts";
 import * as red from "./kernels/reduce/reduce.ts";
 import * as emb from "./kernels/embedding/embedding.ts";
@@ -33,10 +36,14 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     runtime: rt,
     limits: rt.limits,
     stats: () => ({ submits: rt.submits, dispatches: rt.dispatches, liveBytes: rt.liveBytes, pooledBytes: rt.pooledBytes }),
-    alloc: (n, _dtype, what) => rt.alloc(n * 4, what) as unknown as Buf,
+    supportsF16: rt.features.includes("shader-f16"),
+    adapterName: rt.name,
+    // f16 buffers hold ceil(n/2) u32 words (kernels process element pairs); sizes stay multiples of 4 bytes.
+    alloc: (n, dtype, what) => rt.alloc(Math.ceil((n * bytesPerElement(dtype)) / 4) * 4, what) as unknown as Buf,
     free: (b) => rt.free(g(b)),
-    write: (b, data) => rt.write(g(b), data),
+    write: (b, data, dtype) => rt.write(g(b), dtype === "f16" ? packF16(data as Float32Array) : data),
     read: async (b, n, dtype) => {
+      if (dtype === "f16") return unpackF16(new Uint16Array(await rt.read(g(b), Math.ceil(n / 2) * 4)), n);
       const ab = await rt.read(g(b), n * 4);
       return (dtype === "i32" ? new Int32Array(ab) : new Float32Array(ab)) as TypedArray;
     },
@@ -44,8 +51,14 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     profile: () => rt.profile(),
     destroy: () => rt.destroy(),
 
-    fill: (out, v, n, dtype) => ew.fill(rt, g(out), v, n, dtype === "i32"),
-    copy: (out, src, n) => rt.copy(g(out), g(src), n * 4),
+    fill: (out, v, n, dtype) => {
+      if (dtype !== "f16") return ew.fill(rt, g(out), v, n, dtype === "i32");
+      const h = packF16(Float32Array.of(v))[0];
+      ew.fill(rt, g(out), (h | (h << 16)) | 0, Math.ceil(n / 2), true); // the same f16 in both halves of every word
+    },
+    copy: (out, src, n, dtype = "f32") => rt.copy(g(out), g(src), Math.ceil((n * bytesPerElement(dtype)) / 4) * 4),
+    cast: (out, x, n, to) => cast(rt, g(out), g(x), n, to),
+    halfOp: (op, out, a, b, n, nb, s) => halfOp(rt, op, g(out), go(a), go(b), n, nb, s),
     add: (out, a, b, n, nb) => ew.addForward(rt, g(out), g(a), g(b), n, nb),
     mul: (out, a, b, n, nb) => ew.mulForward(rt, g(out), g(a), g(b), n, nb),
     scale: (out, a, s, n) => ew.scaleForward(rt, g(out), g(a), s, n),

@@ -1,9 +1,10 @@
-// Differentiable basic ops: matmul, add, mul, scale, sum, mean, reshape.
+// Differentiable basic ops: matmul, add, mul, scale, sum, mean, reshape. add, mul, scale and reshape also take f16
+// tensors (f32 math inside, f16 out); their gradients have the input's dtype.
 import { needsGrad, record } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import type { MatmulDims, MatmulOpts } from "../types.ts";
-import { expectDtype, fmt, last, node, sameShape } from "./util.ts";
+import type { DType, MatmulDims, MatmulOpts } from "../types.ts";
+import { expectDtype, expectFloat, expectSameFloat, fmt, last, node, sameShape } from "./util.ts";
 
 export interface MatmulOptions {
   /** a is (...,K,M) and used transposed. @default false */
@@ -51,29 +52,47 @@ function broadcastCheck(op: string, a: Tensor, b: Tensor): number {
   const tail = a.shape.slice(a.shape.length - bs.length);
   if (bs.length > a.shape.length || !sameShape(tail, bs))
     throw new ShapeError(op, `${fmt(b)} does not broadcast to ${fmt(a)}`, "b must have a's shape or a's trailing dims");
-  expectDtype(op, a, "f32");
-  expectDtype(op, b, "f32");
+  expectSameFloat(op, a, b);
   return b.size;
+}
+
+/** out[c] = sum over rows of g[r, c], in g's dtype (f16: summed in f32, rounded once). */
+function sumRowsAs(g: Tensor, shape: readonly number[], rows: number, cols: number): Tensor {
+  const dev = g.device;
+  if (g.dtype !== "f16") {
+    const out = dev.empty(shape);
+    dev.backend.sumRows(out.buf, g.buf, rows, cols);
+    return out;
+  }
+  const g32 = dev.empty(g.shape, "f32");
+  dev.backend.cast(g32.buf, g.buf, g.size, "f32");
+  const s32 = dev.empty(shape, "f32");
+  dev.backend.sumRows(s32.buf, g32.buf, rows, cols);
+  const out = dev.empty(shape, "f16");
+  dev.backend.cast(out.buf, s32.buf, cols, "f16");
+  g32.dispose();
+  s32.dispose();
+  return out;
+}
+
+/** A copy of g with x's shape and dtype. */
+function copyAs(g: Tensor, shape: readonly number[], dtype: DType): Tensor {
+  const out = g.device.empty(shape, dtype);
+  g.device.backend.copy(out.buf, g.buf, g.size, dtype);
+  return out;
 }
 
 /** a + b, b of a's shape or of a's trailing dims (e.g. a bias (C) over (B,T,C)). */
 export function add(a: Tensor, b: Tensor): Tensor {
   const nb = broadcastCheck("add", a, b);
   const dev = a.device;
-  const out = dev.empty(a.shape, "f32", { name: "add" });
-  dev.backend.add(out.buf, a.buf, b.buf, a.size, nb);
+  const out = dev.empty(a.shape, a.dtype, { name: "add" });
+  if (a.dtype === "f16") dev.backend.halfOp("add", out.buf, a.buf, b.buf, a.size, nb, 0);
+  else dev.backend.add(out.buf, a.buf, b.buf, a.size, nb);
   if (!needsGrad(a, b)) return out;
   return record(out, node("add", [a, b], [], (g) => {
-    let da: Tensor | null = null;
-    let db: Tensor | null = null;
-    if (a.requiresGrad) {
-      da = dev.empty(a.shape);
-      dev.backend.copy(da.buf, g.buf, a.size);
-    }
-    if (b.requiresGrad) {
-      db = dev.empty(b.shape);
-      dev.backend.sumRows(db.buf, g.buf, a.size / nb, nb);
-    }
+    const da = a.requiresGrad ? copyAs(g, a.shape, a.dtype) : null;
+    const db = b.requiresGrad ? (nb === a.size ? copyAs(g, b.shape, b.dtype) : sumRowsAs(g, b.shape, a.size / nb, nb)) : null;
     return [da, db];
   }));
 }
@@ -82,6 +101,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
 export function mul(a: Tensor, b: Tensor): Tensor {
   const nb = broadcastCheck("mul", a, b);
   const dev = a.device;
+  if (a.dtype === "f16") return mulHalf(a, b, nb);
   const out = dev.empty(a.shape, "f32", { name: "mul" });
   dev.backend.mul(out.buf, a.buf, b.buf, a.size, nb);
   if (!needsGrad(a, b)) return out;
@@ -103,16 +123,43 @@ export function mul(a: Tensor, b: Tensor): Tensor {
   }));
 }
 
-/** a * s for a number s. */
-export function scale(a: Tensor, s: number): Tensor {
-  expectDtype("scale", a, "f32");
+/** mul on f16 storage: products in f32, rounded to f16; gradients f16. */
+function mulHalf(a: Tensor, b: Tensor, nb: number): Tensor {
   const dev = a.device;
-  const out = dev.empty(a.shape, "f32", { name: "scale" });
-  dev.backend.scale(out.buf, a.buf, s, a.size);
+  const be = dev.backend;
+  const out = dev.empty(a.shape, "f16", { name: "mul" });
+  be.halfOp("mul", out.buf, a.buf, b.buf, a.size, nb, 0);
+  if (!needsGrad(a, b)) return out;
+  return record(out, node("mul", [a, b], [], (g) => {
+    let da: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (a.requiresGrad) {
+      da = dev.empty(a.shape, "f16");
+      be.halfOp("mul", da.buf, g.buf, b.buf, a.size, nb, 0);
+    }
+    if (b.requiresGrad) {
+      const ga = dev.empty(a.shape, "f16");
+      be.halfOp("mul", ga.buf, g.buf, a.buf, a.size, a.size, 0);
+      db = nb === a.size ? ga : sumRowsAs(ga, b.shape, a.size / nb, nb);
+      if (db !== ga) ga.dispose();
+    }
+    return [da, db];
+  }));
+}
+
+/** a * s for a number s (f32 or f16). */
+export function scale(a: Tensor, s: number): Tensor {
+  expectFloat("scale", a);
+  const dev = a.device;
+  const half = a.dtype === "f16";
+  const out = dev.empty(a.shape, a.dtype, { name: "scale" });
+  if (half) dev.backend.halfOp("scale", out.buf, a.buf, null, a.size, 1, s);
+  else dev.backend.scale(out.buf, a.buf, s, a.size);
   if (!needsGrad(a)) return out;
   return record(out, node("scale", [a], [], (g) => {
-    const da = dev.empty(a.shape);
-    dev.backend.scale(da.buf, g.buf, s, a.size);
+    const da = dev.empty(a.shape, a.dtype);
+    if (half) dev.backend.halfOp("scale", da.buf, g.buf, null, a.size, 1, s);
+    else dev.backend.scale(da.buf, g.buf, s, a.size);
     return [da];
   }));
 }
@@ -163,11 +210,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const dev = x.device;
   const out = dev.view(x, s, { name: x.name });
   if (!needsGrad(x)) return out;
-  return record(out, node("reshape", [x], [], (g) => {
-    const dx = dev.empty(x.shape);
-    dev.backend.copy(dx.buf, g.buf, x.size);
-    return [dx];
-  }));
+  return record(out, node("reshape", [x], [], (g) => [copyAs(g, x.shape, x.dtype)]));
 }
 
 export { last };

@@ -4,7 +4,7 @@ import { needsGrad, record } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import type { HeadDims } from "../types.ts";
-import { expectDtype, expectRank, fmt, last, node, sameShape } from "./util.ts";
+import { expectDtype, expectFloat, expectRank, fmt, last, node, sameShape } from "./util.ts";
 
 /** ids i32 (...) x table (V,C) -> (...,C). Backward: deterministic scatter-add into the table. */
 export function embedding(ids: Tensor, table: Tensor): Tensor {
@@ -77,16 +77,20 @@ export function rmsNorm(x: Tensor, w: Tensor, eps = 1e-5): Tensor {
   }));
 }
 
+// f32, or f16 storage (f32 math inside, f16 out, f16 gradient).
 function unary(op: "gelu" | "silu", x: Tensor): Tensor {
-  expectDtype(op, x, "f32");
+  expectFloat(op, x);
   const dev = x.device;
-  const out = dev.empty(x.shape, "f32", { name: op });
+  const half = x.dtype === "f16";
+  const out = dev.empty(x.shape, x.dtype, { name: op });
   const be = dev.backend;
-  (op === "gelu" ? be.gelu : be.silu).call(be, out.buf, x.buf, x.size);
+  if (half) be.halfOp(op, out.buf, x.buf, null, x.size, 1, 0);
+  else (op === "gelu" ? be.gelu : be.silu).call(be, out.buf, x.buf, x.size);
   if (!needsGrad(x)) return out;
   return record(out, node(op, [x], [], (g) => {
-    const dx = dev.empty(x.shape);
-    (op === "gelu" ? be.geluBackward : be.siluBackward).call(be, dx.buf, g.buf, x.buf, x.size);
+    const dx = dev.empty(x.shape, x.dtype);
+    if (half) be.halfOp(op === "gelu" ? "geluBackward" : "siluBackward", dx.buf, x.buf, g.buf, x.size, x.size, 0);
+    else (op === "gelu" ? be.geluBackward : be.siluBackward).call(be, dx.buf, g.buf, x.buf, x.size);
     return [dx];
   }));
 }

@@ -1,5 +1,5 @@
 // Helpers shared by the differentiable ops: shape checks and node construction.
-import { ShapeError } from "../errors.ts";
+import { DTypeError, ShapeError } from "../errors.ts";
 import type { TapeNode, Tensor } from "../tensor.ts";
 import type { DType } from "../types.ts";
 
@@ -9,6 +9,19 @@ export function fmt(t: Tensor): string {
 
 export function expectDtype(op: string, t: Tensor, dtype: DType): void {
   if (t.dtype !== dtype) throw new ShapeError(op, `${fmt(t)} must be ${dtype}`, dtype === "i32" ? "token ids are Int32Array tensors" : "pass a Float32Array tensor");
+}
+
+/** A float tensor (f32, or f16 for the ops that support f16 storage); i32 is refused as expectDtype does. */
+export function expectFloat(op: string, t: Tensor): void {
+  if (t.dtype === "i32") expectDtype(op, t, "f32");
+}
+
+/** Both inputs float and of one dtype (f16 and f32 are not mixed implicitly). */
+export function expectSameFloat(op: string, a: Tensor, b: Tensor): void {
+  expectFloat(op, a);
+  expectFloat(op, b);
+  if (a.dtype !== b.dtype)
+    throw new DTypeError(op, fmt(b), b.dtype, `${op} takes inputs of one dtype and ${fmt(a)} is ${a.dtype}: cast one of them with ops.cast(x, "${a.dtype}")`);
 }
 
 export function expectRank(op: string, t: Tensor, rank: number | [number, number]): void {

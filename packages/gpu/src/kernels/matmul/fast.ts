@@ -1,11 +1,12 @@
 // Expands fast.wgsl for a given rows-per-invocation and row-group count: the row loop and the 32 k steps of a
 // chunk are unrolled at source level because subgroupBroadcast takes a constant lane and lavapipe keeps named
-// accumulators in registers but spills arrays. Chosen by bench/matmul-variants (v20: 16 rows, 4 row groups).
+// accumulators in registers but spills arrays. Chosen by bench/matmul-variants: v21 (32 rows, 2 row groups);
+// 16..64 rows measured within noise of it, and bigger blocks cost compile time (seconds per pipeline on lavapipe).
 import template from "./fast.wgsl" with { type: "text" };
 
-/** Rows per invocation and row groups per workgroup (32 x FAST_RG invocations, 8*FAST_RG rows x 128 columns). */
-export const FAST_ROWS = 16;
-export const FAST_RG = 4;
+/** Rows per invocation and row groups per workgroup (32 x FAST_RG invocations, FAST_ROWS*FAST_RG rows x 128 columns). */
+export const FAST_ROWS = 32;
+export const FAST_RG = 2;
 
 const COMP = ["x", "y", "z", "w"] as const;
 

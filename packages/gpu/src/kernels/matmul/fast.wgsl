@@ -1,6 +1,6 @@
 // Fast batched matmul for tile-friendly shapes: C(batch,M,N) (+)= A(batch,M,K)·B(K,N | batch,K,N) (+ bias(N)),
 // N and K multiples of 4. Written for lavapipe, where every storage load is a per-lane scalar loop and so loads,
-// not FMAs, set the speed (see bench/matmul-variants, v18): each invocation owns ROWS rows x 4 columns. A arrives in
+// not FMAs, set the speed (see bench/matmul-variants, v21): each invocation owns ROWS rows x 4 columns. A arrives in
 // chunks of 32 k: lane l of each subgroup loads A[row, k+4l .. k+4l+3] and subgroupBroadcast hands every value to
 // all lanes (register shuffles). B's 32 k x 128 column tile is staged once per chunk in workgroup memory and
 // shared by the RG row groups of the workgroup (workgroup memory loads skip the bounds checks of storage loads).
