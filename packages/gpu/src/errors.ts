@@ -78,8 +78,10 @@ export class DTypeError extends Error {
     readonly tensor: string,
     readonly dtype: string,
     readonly hint: string,
+    /** Why it is refused. @default `which ${op} does not support` */
+    readonly reason = `which ${op} does not support`,
   ) {
-    super(`${op}: ${tensor} is ${dtype}, which ${op} does not support. Hint: ${hint}`);
+    super(`${op}: ${tensor} is ${dtype}, ${reason}. Hint: ${hint}`);
   }
 }
 

@@ -46,7 +46,7 @@ describe("ops without f16 support refuse f16 inputs", () => {
 
   test("add refuses mixing f16 and f32 and says which cast fixes it", () => {
     expect(() => ops.add(h([3], "a"), f([3], "b"))).toThrow(
-      'add: b [3] f32 is f32, which add does not support. Hint: add takes inputs of one dtype and a [3] f16 is f16: cast one of them with ops.cast(x, "f16")',
+      'add: b [3] f32 is f32, but a [3] f16 is f16 and add takes inputs of one dtype. Hint: cast one of them, e.g. ops.cast(b, "f16")',
     );
   });
 

@@ -21,7 +21,7 @@ export function expectSameFloat(op: string, a: Tensor, b: Tensor): void {
   expectFloat(op, a);
   expectFloat(op, b);
   if (a.dtype !== b.dtype)
-    throw new DTypeError(op, fmt(b), b.dtype, `${op} takes inputs of one dtype and ${fmt(a)} is ${a.dtype}: cast one of them with ops.cast(x, "${a.dtype}")`);
+    throw new DTypeError(op, fmt(b), b.dtype, `cast one of them, e.g. ops.cast(b, "${a.dtype}")`, `but ${fmt(a)} is ${a.dtype} and ${op} takes inputs of one dtype`);
 }
 
 export function expectRank(op: string, t: Tensor, rank: number | [number, number]): void {
