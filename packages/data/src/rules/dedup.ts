@@ -31,6 +31,9 @@ export function minhashDedup(p: MinHashDedupRule): Rule {
     perMessage: false,
     apply(text, id) {
       hasher.signature(text, sig);
+      // No words, no shingles: MinHash has nothing to compare, so the document is kept and not indexed (exact
+      // dedup is the rule that catches identical symbol-only documents).
+      if (hasher.shingles === 0) return text;
       const m = index.add(sig);
       ids.push(id);
       if (m < 0) return text;

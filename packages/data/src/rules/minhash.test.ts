@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { readSource } from "../read/source.ts";
 import { resolveClean, resolveDatasets } from "../section.ts";
 import { buildNgramSet } from "./decontaminate.ts";
-import { estimateJaccard, MinHasher } from "./minhash.ts";
+import { estimateJaccard, LshIndex, MinHasher, sharesBand } from "./minhash.ts";
 import { Cleaner } from "./pipeline.ts";
 import { splitOf } from "./split.ts";
 import { ngramKey, WordHashes } from "./words.ts";
@@ -69,13 +69,8 @@ describe("MinHash LSH (5-gram shingles, 14 bands × 8 rows)", () => {
   test("finds ≥ 90% of pairs with Jaccard ≥ 0.8 and < 1% of pairs below 0.5", () => {
     const h = new MinHasher(p);
     const r = rng(11);
-    const keys = (s: string) => {
-      const hi = new Int32Array(p.bands);
-      const lo = new Int32Array(p.bands);
-      h.bandKeys(h.signature(s, new Int32Array(h.k)), hi, lo);
-      return Array.from(hi, (x, i) => `${x}:${lo[i]}`);
-    };
-    const candidate = (x: string[], y: string[]) => x.some((k, i) => k === y[i]);
+    const keys = (s: string) => h.signature(s, new Int32Array(h.k));
+    const candidate = (x: Int32Array, y: Int32Array) => sharesBand(x, y, p.bands, p.rows);
     const base = brown.slice(0, 100).map((w) => w.join(" "));
     const baseKeys = base.map(keys);
     let hi = 0;
@@ -102,6 +97,59 @@ describe("MinHash LSH (5-gram shingles, 14 bands × 8 rows)", () => {
     if (process.env.LATHE_VERBOSE) console.log({ hi, hiFound, lo, loFound });
     expect(hiFound / hi).toBeGreaterThanOrEqual(0.9);
     expect(loFound / lo).toBeLessThan(0.01);
+  });
+});
+
+describe("LshIndex", () => {
+  const p = { ngram: 5, bands: 14, rows: 8, seed: 1 };
+
+  test("returns the earliest earlier document sharing a band, the same as a brute-force scan, through table growth", () => {
+    const h = new MinHasher(p);
+    const ix = new LshIndex(h);
+    const r = rng(13);
+    // 30000 random signatures, each copying 0-3 bands from random earlier ones (so there are many true matches,
+    // documents matching several earlier ones, and chains); the reference maps each band's exact row values to the first document that had them.
+    const first = new Map<string, number>();
+    const sigs: Int32Array[] = [];
+    let matches = 0;
+    for (let d = 0; d < 30000; d++) {
+      const s = Int32Array.from({ length: h.k }, () => Math.floor(r() * 1e9) | 0);
+      for (let c = d > 0 ? Math.floor(r() * 4) : 0; c > 0; c--) {
+        const from = sigs[Math.floor(r() * d)]!;
+        const band = Math.floor(r() * p.bands);
+        s.set(from.subarray(band * p.rows, (band + 1) * p.rows), band * p.rows);
+      }
+      let want = -1;
+      for (let band = 0; band < p.bands; band++) {
+        const key = `${band}:${s.subarray(band * p.rows, (band + 1) * p.rows).join(",")}`;
+        const e = first.get(key);
+        if (e === undefined) first.set(key, d);
+        else if (want < 0 || e < want) want = e;
+      }
+      const got = ix.add(s);
+      if (got !== want) throw new Error(`document ${d}: index says ${got}, brute force ${want}`);
+      if (want >= 0) matches++;
+      sigs.push(s);
+    }
+    expect(matches).toBeGreaterThan(20000);
+    expect(ix.signatureOf(12345)).toEqual(sigs[12345]!);
+  });
+});
+
+describe("MinHash on short documents", () => {
+  test.each([
+    ["fewer words than the shingle size are one shingle: equal words match", "Hello, world!", "hello world", true],
+    ["fewer words than the shingle size are one shingle: different words do not", "hello world", "hello there", false],
+    ["one word differing in a four-word document is a different shingle", "the cat sat down", "the cat sat up", false],
+  ])("%s", (_, a, b, same) => {
+    const c = new Cleaner(resolveClean([{ rule: "dedup", method: "minhash" }]));
+    expect(c.process({ id: "a", source: "t", text: a })).not.toBeNull();
+    expect(c.process({ id: "b", source: "t", text: b }) === null).toBe(same);
+  });
+
+  test("documents without words have no shingles and are never near-duplicates", () => {
+    const c = new Cleaner(resolveClean([{ rule: "dedup", method: "minhash" }]));
+    for (const text of ["!!!", "—", "!!!", "  "]) expect(c.process({ id: "x", source: "t", text })).not.toBeNull();
   });
 });
 

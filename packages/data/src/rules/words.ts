@@ -1,11 +1,15 @@
-// Fast word scanning over normalized text for hashing rules (exact dedup, MinHash, decontamination):
-// lowercase, words = runs of letters/digits/marks (any script), everything else is a separator. Words are
-// hashed on the fly (FNV-1a, 32-bit) without allocating strings.
+// Fast word scanning over normalized text for hashing rules (exact dedup, MinHash, decontamination, Gopher):
+// words = runs of letters/digits/marks (any script), everything else is a separator; each code unit is lowercased
+// on its own (ASCII by arithmetic, the rest through a lazily filled table), and words are hashed on the fly
+// (FNV-1a, 32-bit) without allocating strings or a lowercased copy of the text.
 
 // 0 = unknown, 1 = word char, 2 = separator; filled lazily for non-ASCII code units.
 const cls = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) cls[c] = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : 2;
 const wordRe = /[\p{L}\p{N}\p{M}]/u;
+// Lowercase of each non-ASCII code unit (0 = not computed yet). A code unit whose lowercase is longer than one
+// unit (U+0130 İ) or context-dependent (final sigma) maps to its single-unit lowercase or itself.
+const lowerTable = new Uint16Array(65536);
 
 function classOf(c: number): number {
   let k = cls[c]!;
@@ -17,48 +21,72 @@ function classOf(c: number): number {
   return k;
 }
 
+function lowerOf(c: number): number {
+  let l = lowerTable[c]!;
+  if (l === 0) {
+    const s = String.fromCharCode(c).toLowerCase();
+    l = s.length === 1 ? s.charCodeAt(0) : c;
+    lowerTable[c] = l;
+  }
+  return l;
+}
+
 /** Reusable growable buffer of word hashes. */
 export class WordHashes {
   hashes = new Int32Array(1024); // (W) FNV-1a hash per word
-  starts = new Int32Array(1024); // (W) start offset of each word in the lowercased text
+  starts = new Int32Array(1024); // (W) start offset of each word in the text
   ends = new Int32Array(1024); // (W) end offset (exclusive)
   count = 0;
-  lower = "";
+  text = "";
 
-  /** Scan text; afterwards hashes[0..count) hold one hash per word. */
+  /** Scan text; afterwards hashes[0..count) hold one hash per (lowercased) word. */
   scan(text: string): this {
-    const s = text.toLowerCase();
-    this.lower = s;
-    this.count = 0;
+    this.text = text;
+    let count = 0;
     let h = 0;
     let inWord = false;
     let start = 0;
-    const n = s.length;
+    const n = text.length;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if ((c < 128 ? cls[c] : classOf(c)) === 1) {
-        if (!inWord) {
-          inWord = true;
-          h = 0x811c9dc5 | 0;
-          start = i;
+      let c = text.charCodeAt(i);
+      if (c < 128) {
+        if (cls[c] !== 1) {
+          if (inWord) {
+            inWord = false;
+            count = this.push(count, h, start, i);
+          }
+          continue;
         }
-        h = Math.imul(h ^ c, 0x01000193);
-      } else if (inWord) {
-        inWord = false;
-        this.push(h, start, i);
+        if (c <= 90 && c >= 65) c += 32;
+      } else {
+        if (classOf(c) !== 1) {
+          if (inWord) {
+            inWord = false;
+            count = this.push(count, h, start, i);
+          }
+          continue;
+        }
+        c = lowerOf(c);
       }
+      if (!inWord) {
+        inWord = true;
+        h = 0x811c9dc5 | 0;
+        start = i;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
     }
-    if (inWord) this.push(h, start, n);
+    if (inWord) count = this.push(count, h, start, n);
+    this.count = count;
     return this;
   }
 
-  /** The i-th word as a string (for reports). */
+  /** The i-th word as a lowercase string (for reports and exact dedup). */
   word(i: number): string {
-    return this.lower.slice(this.starts[i], this.ends[i]);
+    return this.text.slice(this.starts[i], this.ends[i]).toLowerCase();
   }
 
-  private push(h: number, start: number, end: number): void {
-    if (this.count === this.hashes.length) {
+  private push(count: number, h: number, start: number, end: number): number {
+    if (count === this.hashes.length) {
       const grow = (a: Int32Array) => {
         const b = new Int32Array(a.length * 2);
         b.set(a);
@@ -68,10 +96,10 @@ export class WordHashes {
       this.starts = grow(this.starts);
       this.ends = grow(this.ends);
     }
-    this.hashes[this.count] = h;
-    this.starts[this.count] = start;
-    this.ends[this.count] = end;
-    this.count++;
+    this.hashes[count] = h;
+    this.starts[count] = start;
+    this.ends[count] = end;
+    return count + 1;
   }
 }
 
