@@ -51,8 +51,8 @@ describe("dataStages", () => {
     expect(collect.kind).toBe("data.collect");
     expect(collect.inputs).toEqual({ files: { files: [...readdirSync(join(dir, "data"))].sort().map((f) => join(dir, "data", f)) } });
     expect(clean.inputs).toEqual({ collect: { stage: "t1/collect" }, eval: { files: [join(dir, "eval.jsonl")] } });
-    expect((collect.params as { path: string }[])[0]!.path).toBe("data/*.txt");
-    expect((clean.params as { rule: string }[]).map((r) => r.rule)).toEqual(["normalize", "filter", "dedup", "decontaminate", "split"]);
+    expect((collect.params as { datasets: { path: string }[] }).datasets[0]!.path).toBe("data/*.txt");
+    expect((clean.params as { clean: { rule: string }[] }).clean.map((r) => r.rule)).toEqual(["normalize", "filter", "dedup", "decontaminate", "split"]);
   });
 
   test("collect then clean write docs, splits and reports that explain every removal", async () => {
@@ -104,7 +104,7 @@ describe("recipes/brown-clean.yaml", () => {
     const loaded = await loadRecipe(join(root, "recipes", "brown-clean.yaml"));
     const { collect, clean } = dataStages(planContexts(loaded)[0]!);
     expect((collect.inputs.files as { files: string[] }).files.length).toBe(500);
-    const rules = clean.params as { rule: string; kind?: string; method?: string }[];
+    const rules = (clean.params as { clean: { rule: string; kind?: string; method?: string }[] }).clean;
     expect(rules.map((r) => [r.rule, r.kind ?? r.method ?? ""].filter(Boolean).join("/"))).toEqual([
       "normalize", "filter/language", "filter/gopher_repetition", "filter/gopher_quality", "filter/c4", "filter/fineweb", "dedup/exact", "dedup/minhash", "pii", "split",
     ]);

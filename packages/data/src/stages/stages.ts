@@ -9,8 +9,8 @@ import { runCollect } from "./collect.ts";
 import { cacheDirOf, type DataPlanContext } from "./context.ts";
 
 /** Bump when the same params and inputs would produce different output. */
-export const COLLECT_VERSION = "1";
-export const CLEAN_VERSION = "1";
+export const COLLECT_VERSION = "2";
+export const CLEAN_VERSION = "2";
 
 function uniqueFiles(sources: Datasets, baseDir: string, root: string): string[] {
   return [...new Set(sources.flatMap((s) => sourceFiles(s, baseDir, root)))];
@@ -26,11 +26,12 @@ export function dataStages(ctx: DataPlanContext): { collect: StageDef; clean: St
     id: ctx.id("collect"),
     kind: "data.collect",
     version: COLLECT_VERSION,
-    params: datasets as unknown as Json,
+    // Keyed by section name so `lathe explain` reads "param datasets.0.path ..." rather than "param 0.path ...".
+    params: { datasets } as unknown as Json,
     inputs: files.length > 0 ? { files: { files } } : {},
     title: `collect ${datasets.length} source${datasets.length === 1 ? "" : "s"}`,
     async run(sc) {
-      await runCollect(sc.params as unknown as Datasets, rc, sc);
+      await runCollect((sc.params as unknown as { datasets: Datasets }).datasets, rc, sc);
     },
   };
   const evalFiles = uniqueFiles(clean.flatMap((r) => (r.rule === "decontaminate" ? r.sets : [])), baseDir, ctx.root);
@@ -38,11 +39,11 @@ export function dataStages(ctx: DataPlanContext): { collect: StageDef; clean: St
     id: ctx.id("clean"),
     kind: "data.clean",
     version: CLEAN_VERSION,
-    params: clean as unknown as Json,
+    params: { clean } as unknown as Json,
     inputs: { collect: { stage: collect.id }, ...(evalFiles.length > 0 ? { eval: { files: evalFiles } } : {}) },
     title: `clean ${clean.length} rule${clean.length === 1 ? "" : "s"}`,
     async run(sc) {
-      await runClean(sc.params as unknown as Clean, join(sc.inputs.collect as string, "docs.jsonl"), rc, sc);
+      await runClean((sc.params as unknown as { clean: Clean }).clean, join(sc.inputs.collect as string, "docs.jsonl"), rc, sc);
     },
   };
   return { collect, clean: cleanStage };

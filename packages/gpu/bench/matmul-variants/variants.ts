@@ -253,3 +253,91 @@ variants.push(sgShared("v19-sg-shared-16x4-rg2", 2, 16), sgShared("v20-sg-shared
 variants.push(sgShared("v21-sg-shared-32x4-rg2", 2, 32), sgShared("v22-sg-shared-16x4-rg8", 8, 16));
 variants.push(sgShared("v23-sg-shared-32x4-rg4", 4, 32), sgShared("v24-sg-shared-64x4-rg2", 2, 64));
 variants.push(sgShared("v25-sg-shared-128x4-rg1", 1, 128), sgShared("v26-sg-shared-64x4-rg4", 4, 64));
+
+export interface Sg2Opts {
+  readonly mr: number; // rows per invocation
+  readonly rg: number; // row groups per workgroup
+  readonly cols: 4 | 8; // columns per invocation: one vec4 of B, or two (col4 and col4 + 32)
+  readonly split: boolean; // 16-lane subgroups (LP_NATIVE_VECTOR_WIDTH=512): lanes 8..15 load the second half of the rows
+  readonly rowOuter: boolean; // emit each row's 32 k steps together (accumulator stays live) instead of k-outer
+}
+
+/**
+ * v30+: v21 generalised: 8 columns per invocation (each broadcast A value feeds two vec4 FMAs, B tile 32 k x 256
+ * columns = 32 KiB), optional 16-lane A loads (half the A load instructions when subgroups are 16 wide), and row-outer
+ * emission order. Correct only with 16-lane subgroups when `split`.
+ */
+export function sgShared2(name: string, o: Sg2Opts): Variant {
+  const { mr, rg, cols, split, rowOuter } = o;
+  const nv = cols / 4; // vec4 columns per invocation
+  const tileV = 32 * 32 * nv; // vec4s of B per chunk
+  const R = [...Array(mr).keys()];
+  const half = mr / 2;
+  const comp = ["x", "y", "z", "w"];
+  const lines: string[] = [];
+  lines.push(`for (var s = 0u; s < ${tileV / (32 * rg)}u; s++) { let idx = s * ${32 * rg}u + tid; Bs[idx] = B4[(k + idx / ${32 * nv}u) * n4 + wid.x * ${32 * nv}u + idx % ${32 * nv}u]; }`);
+  lines.push("workgroupBarrier();");
+  const aReg = (r: number) => (split ? `av${r % half}` : `av${r}`);
+  const aLane = (r: number, kk: number) => (split && r >= half ? 8 : 0) + (kk >> 2);
+  if (split) for (let r = 0; r < half; r++) lines.push(`let av${r} = A4[select(arow${r}, arow${r + half}, hi) + k4 + lane];`);
+  else for (const r of R) lines.push(`let av${r} = A4[arow${r} + k4 + lane];`);
+  const step = (r: number, kk: number) => {
+    const a = `vec4f(subgroupBroadcast(${aReg(r)}.${comp[kk % 4]}, ${aLane(r, kk)}u))`;
+    const out = [`acc${r}_0 = fma(${a}, b${kk}_0, acc${r}_0);`];
+    if (nv === 2) out.push(`acc${r}_1 = fma(${a}, b${kk}_1, acc${r}_1);`);
+    return out.join(" ");
+  };
+  const bload = (kk: number) => `let b${kk}_0 = Bs[${kk * 32 * nv}u + lid.x];` + (nv === 2 ? ` let b${kk}_1 = Bs[${kk * 64 + 32}u + lid.x];` : "");
+  if (rowOuter) {
+    for (let kk = 0; kk < 32; kk++) lines.push(bload(kk));
+    for (const r of R) for (let kk = 0; kk < 32; kk++) lines.push(step(r, kk));
+  } else {
+    for (let kk = 0; kk < 32; kk++) { lines.push(`{ ${bload(kk)}`); for (const r of R) lines.push("  " + step(r, kk)); lines.push("}"); }
+  }
+  lines.push("workgroupBarrier();");
+  const accs = R.map((r) => [...Array(nv).keys()].map((c) => `var acc${r}_${c} = vec4f(0.0);`).join(" "));
+  const stores = R.flatMap((r) => [...Array(nv).keys()].map((c) => `C4[(row0 + ${r}u) * n4 + col4 + ${c * 32}u] = acc${r}_${c};`));
+  const src = `enable subgroups;
+diagnostic(off, subgroup_uniformity);
+struct P { M: u32, N: u32, K: u32, pad: u32 }
+@group(0) @binding(0) var<storage, read> A4: array<vec4f>;
+@group(0) @binding(1) var<storage, read> B4: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> C4: array<vec4f>;
+@group(0) @binding(3) var<uniform> p: P;
+var<workgroup> Bs: array<vec4f, ${tileV}>;
+@compute @workgroup_size(32, ${rg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(subgroup_invocation_id) sl: u32) {
+  let lane = sl & 7u;
+  let hi = (sl & 8u) != 0u;
+  let tid = lid.y * 32u + lid.x;
+  let row0 = wid.y * ${mr * rg}u + lid.y * ${mr}u;
+  let n4 = p.N / 4u; let k4n = p.K / 4u;
+  let col4 = wid.x * ${32 * nv}u + lid.x;
+  ${R.map((r) => `let arow${r} = (row0 + ${r}u) * k4n;`).join(" ")}
+  ${accs.join("\n  ")}
+  for (var k = 0u; k < p.K; k += 32u) {
+    let k4 = k / 4u;
+    ${lines.join("\n    ")}
+  }
+  ${stores.join("\n  ")}
+}`;
+  return {
+    name,
+    note: `v21 generalised: ${mr} rows x ${cols} cols per invocation, ${rg} row groups, B tile 32 k x ${128 * nv} cols${split ? ", 16-lane A loads" : ""}${rowOuter ? ", row-outer order" : ""}`,
+    aTransposed: false,
+    supports: (m, n, k) => m % (mr * rg) === 0 && n % (128 * nv) === 0 && k % 32 === 0,
+    wgsl: () => src,
+    workgroups: (m, n) => [n / (128 * nv), m / (mr * rg), 1],
+  };
+}
+
+variants.push(
+  sgShared2("v30-32x4-rg2", { mr: 32, rg: 2, cols: 4, split: false, rowOuter: false }),
+  sgShared2("v31-16x8-rg2", { mr: 16, rg: 2, cols: 8, split: false, rowOuter: false }),
+  sgShared2("v32-32x8-rg2", { mr: 32, rg: 2, cols: 8, split: false, rowOuter: false }),
+  sgShared2("v33-8x8-rg4", { mr: 8, rg: 4, cols: 8, split: false, rowOuter: false }),
+  sgShared2("v34-32x4-rg2-rowouter", { mr: 32, rg: 2, cols: 4, split: false, rowOuter: true }),
+  sgShared2("v40-sg16-32x4-rg2", { mr: 32, rg: 2, cols: 4, split: true, rowOuter: false }),
+  sgShared2("v41-sg16-32x8-rg2", { mr: 32, rg: 2, cols: 8, split: true, rowOuter: false }),
+  sgShared2("v42-sg16-16x8-rg2", { mr: 16, rg: 2, cols: 8, split: true, rowOuter: false }),
+);
