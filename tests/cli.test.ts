@@ -170,7 +170,7 @@ describe("lathe explain, graph, status, inspect, gc", () => {
   test("explain names the changed param for a stage that would rerun", () => {
     const r = lathe("explain", TINY, "clean", "--set", "vars.min_words=9");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^clean \(data\.clean\): will run\n  because param \S*min_doc_words 5 → 9\n  needs collect\n$/);
+    expect(r.stdout).toMatch(/^clean \(data\.clean\): will run\n  because param clean\.1\.min_doc_words 5 → 9\n  needs collect\n$/);
   });
 
   test("explain without a stage lists every stage, cached ones with their output", () => {

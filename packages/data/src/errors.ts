@@ -56,3 +56,14 @@ export class ArtifactError extends Error {
     super(`${file}:${line}: ${detail}. Hint: rebuild the upstream stage (lathe build --force collect).`);
   }
 }
+
+/** A clean rule was built before the module it needs was loaded (call `await prepareClean(clean)` first). */
+export class RuleSetupError extends Error {
+  override readonly name = "RuleSetupError";
+  constructor(
+    readonly rule: string,
+    readonly detail: string,
+  ) {
+    super(`${rule}: ${detail}. Hint: await prepareClean(clean) before new Cleaner(clean) (runClean does this).`);
+  }
+}

@@ -22,10 +22,10 @@ export type { SourceStats } from "./read/stats.ts";
 export { detokenizeBrown, brownParagraphs } from "./read/corpora.ts";
 
 /** Cleaning rules. */
-export { Cleaner, type RuleReport, type RuleExample } from "./rules/pipeline.ts";
+export { Cleaner, prepareClean, type RuleReport, type RuleExample } from "./rules/pipeline.ts";
 export { MinHasher, LshIndex, estimateJaccard } from "./rules/minhash.ts";
 export { redactPii, luhn } from "./rules/pii.ts";
 export { splitOf, type SplitName } from "./rules/split.ts";
 
 /** Errors. */
-export { SourceError, ChecksumError, SectionError, ArtifactError } from "./errors.ts";
+export { SourceError, ChecksumError, SectionError, ArtifactError, RuleSetupError } from "./errors.ts";

@@ -1,8 +1,9 @@
 // Training throughput (tokens/s) of byte-level GPTs on each available backend: bun run bench train [--steps N]
-// [--backend cpu|webgpu]. Prints one JSON object. Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
+// [--backend cpu|webgpu] [--shape L4|L6] [--profile no]. Prints one JSON object. Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
 // llm.c's CPU trainer (2 threads) on the same machine: ~5,100 and ~400 tokens/s.
-// Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU
-// it needs GPU timestamp queries, which @lathe/gpu does not expose yet, so only the total is reported.
+// Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU a
+// second, separate run uses GPU timestamp queries (LATHE_GPU_PROFILE=1: one compute pass per dispatch, so it is
+// slower than the timed run and only the split between kernels is meaningful).
 import { backward, clipGradNorm, type Backend, createCpuBackend, Device, getDevice, zeroGrad } from "@lathe/gpu";
 import { resolveModelConfig } from "../src/config.ts";
 import { estimate } from "../src/estimate.ts";
@@ -46,6 +47,7 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
   const inputs = Int32Array.from({ length: n }, (_, i) => (i * 31 + 7) % 256);
   const targets = Int32Array.from({ length: n }, (_, i) => (i * 17 + 3) % 256);
   const times: number[] = [];
+  let warmProfile: Record<string, { ms: number }> | null = null;
   for (let i = 0; i < steps + 1; i++) {
     const t0 = performance.now();
     const loss = dev.tidy(() => {
@@ -61,13 +63,19 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     await params[0].tensor.read(); // sync the queue
     times.push(performance.now() - t0);
     if (i === 0 && kernels) for (const k of Object.keys(kernels)) delete kernels[k]; // drop the warm-up step
+    if (i === 0) warmProfile = structuredClone(await dev.profile()); // totals are cumulative (and may be a live object)
+  }
+  const gpuProfile = await dev.profile();
+  if (gpuProfile && !kernels) {
+    kernels = {};
+    for (const [k, v] of Object.entries(gpuProfile)) kernels[k] = v.ms - (warmProfile?.[k]?.ms ?? 0);
   }
   const warm = times.slice(1); // first step compiles pipelines / warms the JIT
   const ms = warm.reduce((a, b) => a + b, 0) / warm.length;
   const flops = estimate(cfg, s.B).flopsPerToken;
   const perStep = kernels
     ? Object.fromEntries(Object.entries(kernels).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / steps).toFixed(1)]))
-    : "needs GPU timestamp queries (not exposed by @lathe/gpu yet)";
+    : "timed in the separate profiled run (backend webgpu-profiled)";
   return {
     shape: s.name, ms_per_step: +ms.toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
     vs_llmc_cpu: +(((n / ms) * 1000) / s.anchor).toFixed(3), steps, kernel_ms_per_step: perStep,
@@ -93,6 +101,15 @@ for (const backend of (arg("backend") ? [arg("backend")] : ["cpu", "webgpu"]) as
     (out.results as unknown[]).push({ backend, ...(await measure(dev, s, steps, kernels)) });
   }
   dev.destroy();
+  if (backend === "webgpu" && arg("profile") !== "no") {
+    process.env.LATHE_GPU_PROFILE = "1"; // read when the runtime is created
+    const prof = await getDevice({ backend });
+    for (const s of shapes) {
+      const r = await measure(prof, s, Number(arg("steps") ?? (s.L === 6 ? 1 : 3)), null);
+      (out.results as unknown[]).push({ backend: "webgpu-profiled", shape: r.shape, ms_per_step: r.ms_per_step, kernel_ms_per_step: r.kernel_ms_per_step });
+    }
+    prof.destroy();
+  }
 }
 console.log(JSON.stringify(out, null, 2));
 process.exit(0);

@@ -1,6 +1,6 @@
-// Open a file as a stream of byte chunks, decompressing .gz and .zst on the fly (node:zlib, streaming).
+// Open a file as a stream of byte chunks, decompressing .gz and .zst on the fly (node:zlib, streaming, imported
+// only when a compressed file is read).
 import { createReadStream } from "node:fs";
-import { createGunzip, createZstdDecompress } from "node:zlib";
 
 /** The compression a path's extension names. */
 export function compressionOf(path: string): "gz" | "zst" | null {
@@ -18,7 +18,8 @@ export function stripCompression(path: string): string {
 export async function* openBytes(path: string): AsyncGenerator<Uint8Array> {
   const raw = createReadStream(path, { highWaterMark: 1 << 16 });
   const c = compressionOf(path);
-  const stream = c === "gz" ? raw.pipe(createGunzip()) : c === "zst" ? raw.pipe(createZstdDecompress()) : raw;
+  const zlib = c ? await import("node:zlib") : null;
+  const stream = c === "gz" ? raw.pipe(zlib!.createGunzip()) : c === "zst" ? raw.pipe(zlib!.createZstdDecompress()) : raw;
   raw.on("error", (e) => stream.destroy(e));
   for await (const chunk of stream) yield chunk as Uint8Array;
 }

@@ -1,12 +1,13 @@
 // Parquet → documents from one column (hyparquet, pure JS; snappy built in, gzip/zstd/brotli/lz4 via
-// hyparquet-compressors). Reads one row group at a time, so memory is bounded by the largest row group.
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+// hyparquet-compressors, both imported on first use). Reads one row group at a time, so memory is bounded by the
+// largest row group.
 import type { Doc } from "../doc.ts";
 import { problem, type SourceStats } from "./stats.ts";
 import type { ReadOptions } from "./text.ts";
 
 export async function* readParquet(o: ReadOptions & { readonly textField: string }, stats: SourceStats): AsyncGenerator<Doc> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
+  const { compressors } = await import("hyparquet-compressors");
   let file;
   let metadata;
   try {

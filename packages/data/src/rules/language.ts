@@ -1,7 +1,8 @@
 // filter/language: keep documents in the listed languages, detected by eld (fast n-gram langid), franc (trigram
-// langid over ~190 languages, ~20x slower) or the dominant Unicode script of their letters.
-import { eld } from "eld/small";
-import { franc } from "franc";
+// langid over ~190 languages, ~20x slower) or the dominant Unicode script of their letters. eld and franc are
+// imported only when a recipe uses them (eld's tables take ~400 ms to load, which planning commands should not
+// pay): loadLanguageDetector() before building the rule.
+import { RuleSetupError } from "../errors.ts";
 import type { LanguageFilter } from "../params.ts";
 import { drop, type Rule } from "./rule.ts";
 
@@ -34,20 +35,33 @@ export function dominantScript(text: string): string {
   return best;
 }
 
-function detect(method: LanguageFilter["method"], sample: string): string {
-  if (method === "script") return dominantScript(sample);
-  if (method === "franc") return franc(sample, { minLength: 10 });
-  const r = eld.detect(sample);
-  return r.language && r.isReliable() ? r.language : "und";
+type Method = LanguageFilter["method"];
+const detectors = new Map<Method, (sample: string) => string>([["script", dominantScript]]);
+
+/** Load the detector a language filter with this method uses (idempotent). */
+export async function loadLanguageDetector(method: Method): Promise<void> {
+  if (detectors.has(method)) return;
+  if (method === "franc") {
+    const { franc } = await import("franc");
+    detectors.set("franc", (sample) => franc(sample, { minLength: 10 }));
+  } else {
+    const { eld } = await import("eld/small");
+    detectors.set("langid", (sample) => {
+      const r = eld.detect(sample);
+      return r.language && r.isReliable() ? r.language : "und";
+    });
+  }
 }
 
 export function languageFilter(p: LanguageFilter): Rule {
+  const detect = detectors.get(p.method);
+  if (!detect) throw new RuleSetupError("filter/language", `the ${p.method} detector is not loaded`);
   const want = new Set(p.method === "franc" ? p.languages.map((l) => iso1to3[l] ?? l) : p.method === "langid" ? p.languages.map((l) => iso3to1[l] ?? l) : p.languages);
   return {
     label: "filter/language",
     perMessage: false,
     apply(text) {
-      const lang = detect(p.method, text.slice(0, p.sample_chars));
+      const lang = detect(text.slice(0, p.sample_chars));
       if (lang === "und") return p.keep_undetermined ? text : drop("undetermined", `language undetermined by ${p.method} (${text.length} chars)`);
       return want.has(lang) ? text : drop(lang, `detected ${lang}, not in [${p.languages.join(", ")}]`);
     },

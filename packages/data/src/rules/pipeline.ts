@@ -7,7 +7,7 @@ import { c4Filter, fineWebFilter } from "./c4-fineweb.ts";
 import { decontaminateRule, type NgramSet } from "./decontaminate.ts";
 import { exactDedup, minhashDedup } from "./dedup.ts";
 import { gopherQuality, gopherRepetition } from "./gopher.ts";
-import { languageFilter } from "./language.ts";
+import { languageFilter, loadLanguageDetector } from "./language.ts";
 import { normalizeRule } from "./normalize.ts";
 import { piiRule } from "./pii.ts";
 import { isDrop, type Rule } from "./rule.ts";
@@ -37,6 +37,11 @@ export interface RuleReport {
   rewrites: RuleExample[];
   /** Wall time spent in this rule. */
   ms: number;
+}
+
+/** Load what the rules of a clean list need before `new Cleaner(clean)` (the language detectors they name). */
+export async function prepareClean(clean: Clean): Promise<void> {
+  for (const r of clean) if (r.rule === "filter" && r.kind === "language") await loadLanguageDetector(r.method);
 }
 
 /** Build the rule for one clean entry. Decontaminate needs its n-gram set, built beforehand from its sets. */

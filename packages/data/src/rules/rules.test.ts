@@ -1,8 +1,8 @@
 // Each cleaning rule on crafted documents: what it keeps, rewrites and drops, and the reason it gives.
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { resolveClean } from "../section.ts";
 import { Cleaner } from "./pipeline.ts";
-import { buildRule } from "./pipeline.ts";
+import { buildRule, prepareClean } from "./pipeline.ts";
 import { luhn, redactPii } from "./pii.ts";
 import { isDrop, type Verdict } from "./rule.ts";
 
@@ -12,6 +12,9 @@ function apply(rule: Record<string, unknown>, text: string, id = "doc"): Verdict
   return r.apply(text, id);
 }
 const reason = (v: Verdict) => (isDrop(v) ? v.drop : "kept");
+
+// The language detectors are imported lazily; load both for the language filter tests.
+beforeAll(() => prepareClean(resolveClean([{ rule: "filter", kind: "language", method: "langid" }, { rule: "filter", kind: "language", method: "franc" }])));
 
 // A plain English paragraph that passes every default quality filter.
 const good = [

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { StageContext } from "@lathe/engine";
 import type { Clean, CleanRule, DecontaminateRule } from "../params.ts";
 import { buildNgramSet, type NgramSet } from "../rules/decontaminate.ts";
-import { Cleaner, type RuleReport } from "../rules/pipeline.ts";
+import { Cleaner, prepareClean, type RuleReport } from "../rules/pipeline.ts";
 import type { SplitName } from "../rules/split.ts";
 import { readSource, type ReadContext } from "../read/source.ts";
 import { AtomicLines, readDocs, throttle, writeJsonAtomic } from "./files.ts";
@@ -41,6 +41,7 @@ export async function loadNgramSets(clean: Clean, rc: ReadContext, log: (s: stri
 
 export async function runClean(clean: Clean, docsFile: string, rc: ReadContext, ctx: Ctx): Promise<CleanReport> {
   const t0 = performance.now();
+  await prepareClean(clean);
   const cleaner = new Cleaner(clean, await loadNgramSets(clean, rc, ctx.log));
   const totalMB = statSync(docsFile).size / 1e6;
   const outs = { train: new AtomicLines(join(ctx.outDir, "train.jsonl")), val: new AtomicLines(join(ctx.outDir, "val.jsonl")), test: new AtomicLines(join(ctx.outDir, "test.jsonl")) };
