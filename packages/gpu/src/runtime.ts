@@ -8,6 +8,14 @@ import type { AcquiredDevice } from "./device.ts";
 const MAX_PENDING = 1024;
 const UNIFORM_SLOT = 256;
 const UNIFORM_RING = 4096 * UNIFORM_SLOT;
+/** Fraction of a wait's estimated duration slept before Dawn's busy-polling wait (see Runtime.#wait). */
+const WAIT_SLEEP_FRACTION = 0.8;
+/** Waits estimated shorter than this (ms) are not slept through: timer granularity would dominate. */
+const WAIT_SLEEP_MIN_MS = 2;
+/** Wait estimates are kept per dispatch count since the last wait; the table is cleared when it grows past this. */
+const WAIT_TABLE_MAX = 256;
+/** LATHE_WAIT_SLEEP=0 turns the sleep off (for measuring it: bench/wait.ts). */
+const WAIT_SLEEP = process.env.LATHE_WAIT_SLEEP !== "0";
 
 let nextId = 1;
 
@@ -58,6 +66,12 @@ export class Runtime {
   #lost: DeviceLostError | null = null;
   #destroyed = false;
   #dummies: GpuBuf[] = [];
+  /** Dispatches and copies submitted since the last wait: the key of the wait estimate. */
+  #workSinceWait = 0;
+  /** First submit since the last wait (performance.now() ms), or null when nothing was submitted. */
+  #firstSubmitAt: number | null = null;
+  /** Estimated ms from first submit to completion, per #workSinceWait. */
+  #waitEstimate = new Map<number, number>();
   #profiler: Profiler | null = null;
   /** Bytes held by live buffers and by the pool. */
   liveBytes = 0;
@@ -214,6 +228,8 @@ export class Runtime {
     this.device.queue.submit([this.#encoder.finish()]);
     this.#profiler?.collect();
     this.submits++;
+    this.#workSinceWait += this.#pending;
+    this.#firstSubmitAt ??= performance.now();
     this.#encoder = null;
     this.#pending = 0;
     this.#uniformOffset = 0;
@@ -231,7 +247,7 @@ export class Runtime {
     this.#pass = null;
     this.#encoder!.copyBufferToBuffer(b.buffer, 0, staging, 0, size);
     this.flush();
-    await staging.mapAsync(GPUMapMode.READ, 0, size);
+    await this.#wait(() => staging.mapAsync(GPUMapMode.READ, 0, size));
     const out = staging.getMappedRange(0, size).slice(0, bytes);
     staging.unmap();
     this.#staging.push(staging);
@@ -257,8 +273,32 @@ export class Runtime {
 
   async sync(): Promise<void> {
     this.flush();
-    await this.device.queue.onSubmittedWorkDone();
+    await this.#wait(() => this.device.queue.onSubmittedWorkDone());
     await this.checkErrors();
+  }
+
+  /**
+   * Awaits `done` (a Dawn wait for everything submitted so far). Dawn's waits busy-poll the main thread, taking a
+   * core from lavapipe's workers on a small CPU, so when the same amount of work (dispatch count since the last
+   * wait) was waited for before, this first sleeps WAIT_SLEEP_FRACTION of its estimated duration, less the time
+   * already passed since the first submit. The estimate follows the measurement down at once and up by a moving
+   * average, so an oversleep shrinks it. Sleeping only delays the call to `done`; completions are never lost.
+   */
+  async #wait(done: () => Promise<void>): Promise<void> {
+    const key = this.#workSinceWait;
+    const start = this.#firstSubmitAt;
+    this.#workSinceWait = 0;
+    this.#firstSubmitAt = null;
+    if (start === null) return done();
+    const est = this.#waitEstimate.get(key);
+    if (WAIT_SLEEP && est !== undefined && est >= WAIT_SLEEP_MIN_MS) {
+      const left = WAIT_SLEEP_FRACTION * est - (performance.now() - start);
+      if (left >= 1) await new Promise<void>((resolve) => setTimeout(resolve, left));
+    }
+    await done();
+    const took = performance.now() - start;
+    if (this.#waitEstimate.size >= WAIT_TABLE_MAX) this.#waitEstimate.clear();
+    this.#waitEstimate.set(key, est === undefined || took < est ? took : 0.7 * est + 0.3 * took);
   }
 
   #check(): void {

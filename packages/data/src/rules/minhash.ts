@@ -1,5 +1,5 @@
 // MinHash LSH near-duplicate detection. K = bands × rows hash functions; each is h_k(x) = a_k·x + b_k (mod 2^32)
-// over a well-mixed 32-bit shingle hash x, so the hot loop is one Math.imul, one add and one compare per
+// over a well-mixed 32-bit shingle hash x, so the hot loop is one Math.imul, one add and one Math.min per
 // (shingle, k) on Int32Arrays. Documents whose signatures agree on all rows of any band are candidates (LSH);
 // streaming, the first document of a cluster is kept.
 import { fmix32, WordHashes } from "./words.ts";
@@ -26,7 +26,7 @@ export class MinHasher {
   private readonly b: Int32Array; // (K) offsets
   private shingleBuf = new Int32Array(4096); // (S) grows to the longest document
   private readonly words = new WordHashes();
-  /** Shingles in the last signature (0 means the document had fewer words than ngram). */
+  /** Shingles in the last signature (0 means the document had no words). */
   shingles = 0;
 
   constructor(readonly p: MinHashParams) {

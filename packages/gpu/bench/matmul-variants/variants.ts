@@ -341,3 +341,8 @@ variants.push(
   sgShared2("v41-sg16-32x8-rg2", { mr: 32, rg: 2, cols: 8, split: true, rowOuter: false }),
   sgShared2("v42-sg16-16x8-rg2", { mr: 16, rg: 2, cols: 8, split: true, rowOuter: false }),
 );
+variants.push(
+  sgShared2("v35-32x4-rg4-rowouter", { mr: 32, rg: 4, cols: 4, split: false, rowOuter: true }),
+  sgShared2("v36-16x4-rg4-rowouter", { mr: 16, rg: 4, cols: 4, split: false, rowOuter: true }),
+  sgShared2("v43-sg16-32x4-rg2-rowouter", { mr: 32, rg: 2, cols: 4, split: true, rowOuter: true }),
+);
