@@ -1,32 +1,25 @@
 // Validate a `datasets` / `clean` value against its schema file and fill in defaults, so stages and tests
 // can pass partial values (e.g. [{ rule: "dedup", method: "minhash" }]) and always get complete params.
-import Ajv2020, { type ErrorObject } from "ajv/dist/2020.js";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import type { ErrorObject } from "ajv";
+import { loadSchema } from "@lathe/recipe";
 import { SectionError } from "./errors.ts";
 import type { Clean, Datasets } from "./params.ts";
 
-const schemaDir = join(import.meta.dir, "..", "..", "..", "schemas", "sections");
-const datasetsSchema = JSON.parse(readFileSync(join(schemaDir, "datasets.schema.json"), "utf8"));
-const cleanSchema = JSON.parse(readFileSync(join(schemaDir, "clean.schema.json"), "utf8"));
+// The recipe package's validator for the whole recipe: compiled once and cached across processes, so planning
+// does not pay for an ajv compile of these (large) sections again. Validating { datasets, clean } alone fills
+// the other sections' defaults too, which are ignored here.
+function validate(): ((v: unknown) => boolean) & { errors?: ErrorObject[] | null } {
+  return loadSchema().validate as ((v: unknown) => boolean) & { errors?: ErrorObject[] | null };
+}
 
-let validator: ((v: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
-function validate() {
-  if (validator) return validator;
-  // strict "log" off: section roots carry a default (used by the root recipe schema), which ajv flags when a
-  // section is compiled on its own.
-  const ajv = new Ajv2020({ useDefaults: true, allErrors: false, strict: false });
-  ajv.addSchema(datasetsSchema);
-  ajv.addSchema(cleanSchema);
-  validator = ajv.compile({
-    type: "object",
-    properties: { datasets: { $ref: datasetsSchema.$id }, clean: { $ref: cleanSchema.$id } },
-  });
-  return validator;
+function sectionDefault(section: "datasets" | "clean"): unknown {
+  const files = loadSchema().files;
+  const doc = files.docs.get(`https://lathe.dev/schemas/sections/${section}.schema.json`) as { default?: unknown } | undefined;
+  return doc?.default ?? [];
 }
 
 function resolve<T>(section: "datasets" | "clean", value: unknown): T {
-  const holder: Record<string, unknown> = { [section]: structuredClone(value ?? (section === "clean" ? cleanSchema.default : [])) };
+  const holder: Record<string, unknown> = { [section]: structuredClone(value ?? sectionDefault(section)) };
   const v = validate();
   if (!v(holder)) {
     // Skip ajv's "must match then schema" wrappers: the first real error says what is wrong.
@@ -53,5 +46,5 @@ export function resolveClean(value: unknown): Clean {
 
 /** The schema's default clean list (FineWeb order), fully spelled out. */
 export function defaultClean(): Clean {
-  return structuredClone(cleanSchema.default) as Clean;
+  return structuredClone(sectionDefault("clean")) as Clean;
 }

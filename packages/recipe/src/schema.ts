@@ -2,7 +2,7 @@
 // Compiling the schemas takes a few hundred ms, so the compiled validators are also written as standalone code to
 // packages/recipe/node_modules/.cache/, keyed by a hash of the schema files; later processes load that instead.
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import standaloneCode from "ajv/dist/standalone/index.js";
+import type standaloneCodeFn from "ajv/dist/standalone/index.js";
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -53,6 +53,7 @@ function compileAndCache(files: SchemaFiles, hash: string): Compiled {
   try {
     const refs: Record<string, string> = { validate: files.rootId };
     pointers.forEach((p, i) => (refs[`branch${i}`] = p));
+    const standaloneCode = (require("ajv/dist/standalone/index.js") as { default: typeof standaloneCodeFn }).default;
     let code = standaloneCode(ajv, refs);
     // Runtime helpers by absolute path, so the file works wherever the cache dir sits.
     code = code.replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_m, id: string) => `require(${JSON.stringify(require.resolve(id))})`);

@@ -14,10 +14,11 @@ export function fastMatmulSource(rows = FAST_ROWS, rg = FAST_RG): string {
   const R = [...Array(rows).keys()];
   const init = R.map((r) => `let arow${r} = aBase + min(row0 + ${r}u, p.M - 1u) * k4n;\n  var acc${r} = vec4f(0.0);`);
   const chunk: string[] = R.map((r) => `let av${r} = A4[arow${r} + k4 + lane];`);
-  for (let kk = 0; kk < 32; kk++) {
-    chunk.push(`{ let b = Bs[${kk * 32}u + lid.x];`);
-    for (const r of R) chunk.push(`  acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b, acc${r});`);
-    chunk.push("}");
+  // Row-outer order (v34/v35 in bench/matmul-variants, +15..25% over k-outer): the 32 B vectors of the chunk are
+  // read from workgroup memory once, then each row's 32 steps run together so its accumulator stays in registers.
+  for (let kk = 0; kk < 32; kk++) chunk.push(`let b${kk} = Bs[${kk * 32}u + lid.x];`);
+  for (const r of R) {
+    for (let kk = 0; kk < 32; kk++) chunk.push(`acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b${kk}, acc${r});`);
   }
   const tail: string[] = [];
   for (const r of R) {
