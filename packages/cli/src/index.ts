@@ -7,7 +7,7 @@ export { parseCommandArgs, UsageError } from "./args.ts";
 export type { CommandSpec, OptionSpec, ParsedArgs } from "./args.ts";
 
 /** The planner: recipe trials → stage graph. */
-export { planTrial, loadFactories, recipeEnd, PIPELINE, PlanError, type Factories } from "./plan.ts";
+export { planTrial, loadFactories, recipeEnd, PIPELINE, type Factories } from "./plan.ts";
 export { loadPlanned, writtenSections, type PlannedRecipe } from "./load.ts";
 
 /** Build renderers over the engine's event stream. */

@@ -4,27 +4,11 @@
 import type { StageDef } from "@lathe/engine";
 import type { PlanContext } from "@lathe/recipe";
 
-/** The factories of ARCHITECTURE.md; optional while the domain packages are being written. */
+/** The stage factories of ARCHITECTURE.md, one per domain package. */
 export interface Factories {
-  dataStages?(ctx: PlanContext): { collect: StageDef; clean: StageDef };
-  tokenizerStages?(ctx: PlanContext, deps: { clean: StageDef }): { tokenizer: StageDef; pack: StageDef };
-  modelStages?(ctx: PlanContext, deps: { clean: StageDef; tokenizer: StageDef; pack: StageDef }): { train: StageDef; sample: StageDef };
-}
-
-/** A recipe needs a stage factory that its package does not provide (yet). */
-export class PlanError extends Error {
-  override readonly name = "PlanError";
-  constructor(
-    readonly file: string,
-    readonly section: string,
-    readonly pkg: string,
-    readonly factory: string,
-  ) {
-    super(
-      `${file}: the "${section}" section cannot be planned: ${pkg} does not export ${factory}(). ` +
-        `Hint: update ${pkg}, or build only the stages before it with --to.`,
-    );
-  }
+  dataStages(ctx: PlanContext): { collect: StageDef; clean: StageDef };
+  tokenizerStages(ctx: PlanContext, deps: { clean: StageDef }): { tokenizer: StageDef; pack: StageDef };
+  modelStages(ctx: PlanContext, deps: { clean: StageDef; tokenizer: StageDef; pack: StageDef }): { train: StageDef; sample: StageDef };
 }
 
 /** Stage names of one trial in pipeline order (a trial's ids are ctx.id(name)). */
@@ -53,8 +37,8 @@ export function isBeyond(stage: string, end: string): boolean {
 }
 
 /** Imports the domain packages that planning up to `until` (default: everything) needs. */
-export async function loadFactories(until?: string): Promise<Factories> {
-  const f: Factories = { ...(await import("@lathe/data")) } as Factories;
+export async function loadFactories(until?: string): Promise<Partial<Factories>> {
+  const f: Partial<Factories> = { ...(await import("@lathe/data")) };
   if (until === "collect" || until === "clean") return f;
   Object.assign(f, await import("@lathe/tokenizer"));
   if (until === "tokenizer" || until === "pack") return f;
@@ -63,22 +47,19 @@ export async function loadFactories(until?: string): Promise<Factories> {
 }
 
 /**
- * All stages of one trial, upstream first. With `until` (a name from PIPELINE), stops once that stage is planned,
- * so a recipe can be built up to a stage whose downstream packages do not plan yet.
+ * All stages of one trial, upstream first. With `until` (a name from PIPELINE), stops once that stage is planned;
+ * `f` then needs only the factories up to that stage (loadFactories(until) loads just those).
  */
-export function planTrial(ctx: PlanContext, f: Factories, until?: string): StageDef[] {
+export function planTrial(ctx: PlanContext, f: Partial<Factories>, until?: string): StageDef[] {
   const out: StageDef[] = [];
   const done = () => until !== undefined && out.some((s) => s.id === ctx.id(until));
-  if (!f.dataStages) throw new PlanError(ctx.file, "datasets", "@lathe/data", "dataStages");
-  const d = f.dataStages(ctx);
+  const d = f.dataStages!(ctx);
   out.push(d.collect, d.clean);
   if (done()) return out;
-  if (!f.tokenizerStages) throw new PlanError(ctx.file, "tokenizer", "@lathe/tokenizer", "tokenizerStages");
-  const t = f.tokenizerStages(ctx, { clean: d.clean });
+  const t = f.tokenizerStages!(ctx, { clean: d.clean });
   out.push(t.tokenizer, t.pack);
   if (done()) return out;
-  if (!f.modelStages) throw new PlanError(ctx.file, "model", "@lathe/model", "modelStages");
-  const m = f.modelStages(ctx, { clean: d.clean, tokenizer: t.tokenizer, pack: t.pack });
+  const m = f.modelStages!(ctx, { clean: d.clean, tokenizer: t.tokenizer, pack: t.pack });
   out.push(m.train, m.sample);
   return out;
 }

@@ -293,7 +293,6 @@ export class Runtime {
     const est = this.#waitEstimate.get(key);
     if (WAIT_SLEEP && est !== undefined && est >= WAIT_SLEEP_MIN_MS) {
       const left = WAIT_SLEEP_FRACTION * est - (performance.now() - start);
-      if (process.env.DBG) console.error("sleep", key, est, left);
       if (left >= 1) await new Promise<void>((resolve) => setTimeout(resolve, left));
     }
     await done();
