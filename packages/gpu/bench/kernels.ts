@@ -111,7 +111,7 @@ rt.destroy();
 let variants: unknown = "skipped (--quick)";
 if (!quick) {
   const vr = await runVariants([1024], 2, null, robust);
-  const robustOn = await runVariants([1024], 2, ["v2-", "v21"], true);
+  const robustOn = await runVariants([1024], 2, ["v2-", "v35"], true);
   variants = {
     robustness: robust ? "on" : "off (disable_robustness)",
     list: vr.results.map((r) => ({ name: r.name, gflops_1024: r.gflops["1024"], gflops_per_cpu_second: r.gflopsPerCore["1024"], max_abs_err: r.maxAbsErr, note: r.note })),
@@ -123,7 +123,7 @@ console.log(JSON.stringify({
   adapter,
   robustness: robust ? "on" : "off (disable_robustness)",
   timing: "wall clock: warmup, one call to estimate, then reps in one submit; sleeps 85% of the estimate before awaiting onSubmittedWorkDone (Dawn polls on the main thread)",
-  matmul: { kernel: fastPath ? "fast.wgsl (v21: subgroup-broadcast A, B tile in workgroup memory, 32x4 outputs per invocation)" : "matmul.wgsl (general)", square_gflops: square, gpt },
+  matmul: { kernel: fastPath ? "fast.wgsl (v35: subgroup-broadcast A, B tile in workgroup memory shared by 4 row groups, 32x4 outputs per invocation, row-outer order)" : "matmul.wgsl (general)", square_gflops: square, gpt },
   attention,
   adamw: adamwResult,
   matmul_variants: variants,

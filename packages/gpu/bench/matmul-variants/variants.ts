@@ -323,7 +323,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 }`;
   return {
     name,
-    note: `v21 generalised: ${mr} rows x ${cols} cols per invocation, ${rg} row groups, B tile 32 k x ${128 * nv} cols${split ? ", 16-lane A loads" : ""}${rowOuter ? ", row-outer order" : ""}`,
+    note: `v21 generalised: ${mr} rows x ${cols} cols per invocation, ${rg} row groups, B tile 32 k x ${128 * nv} cols${split ? ", 16-lane A loads (correct only with 16-lane subgroups: LP_NATIVE_VECTOR_WIDTH=512)" : ""}${rowOuter ? ", row-outer order" : ""}`,
     aTransposed: false,
     supports: (m, n, k) => m % (mr * rg) === 0 && n % (128 * nv) === 0 && k % 32 === 0,
     wgsl: () => src,
@@ -346,3 +346,9 @@ variants.push(
   sgShared2("v36-16x4-rg4-rowouter", { mr: 16, rg: 4, cols: 4, split: false, rowOuter: true }),
   sgShared2("v43-sg16-32x4-rg2-rowouter", { mr: 32, rg: 2, cols: 4, split: true, rowOuter: true }),
 );
+variants.push(
+  sgShared2("v37-64x4-rg2-rowouter", { mr: 64, rg: 2, cols: 4, split: false, rowOuter: true }),
+  sgShared2("v38-32x4-rg8-rowouter", { mr: 32, rg: 8, cols: 4, split: false, rowOuter: true }),
+  sgShared2("v39-16x8-rg4-rowouter", { mr: 16, rg: 4, cols: 8, split: false, rowOuter: true }),
+);
+variants.push(sgShared2("v44-64x4-rg4-rowouter", { mr: 64, rg: 4, cols: 4, split: false, rowOuter: true }));

@@ -1,24 +1,33 @@
 // Expands fast.wgsl for a given rows-per-invocation and row-group count: the row loop and the 32 k steps of a
 // chunk are unrolled at source level because subgroupBroadcast takes a constant lane and lavapipe keeps named
-// accumulators in registers but spills arrays. Chosen by bench/matmul-variants: v21 (32 rows, 2 row groups);
-// 16..64 rows measured within noise of it, and bigger blocks cost compile time (seconds per pipeline on lavapipe).
+// accumulators in registers but spills arrays. Chosen by bench/matmul-variants: v35 (32 rows, 4 row groups, row-outer
+// order; +20% GFLOP per CPU-second over v21's 2 row groups and k-outer order); bigger blocks cost compile time.
 import template from "./fast.wgsl" with { type: "text" };
 
 /** Rows per invocation and row groups per workgroup (32 x FAST_RG invocations, FAST_ROWS*FAST_RG rows x 128 columns). */
 export const FAST_ROWS = 32;
-export const FAST_RG = 2;
+export const FAST_RG = 4;
 
 const COMP = ["x", "y", "z", "w"] as const;
 
-export function fastMatmulSource(rows = FAST_ROWS, rg = FAST_RG): string {
+/** `rowOuter: false` emits the k-outer order of v21 (kept for comparison in benchmarks). */
+export function fastMatmulSource(rows = FAST_ROWS, rg = FAST_RG, rowOuter = true): string {
   const R = [...Array(rows).keys()];
   const init = R.map((r) => `let arow${r} = aBase + min(row0 + ${r}u, p.M - 1u) * k4n;\n  var acc${r} = vec4f(0.0);`);
   const chunk: string[] = R.map((r) => `let av${r} = A4[arow${r} + k4 + lane];`);
   // Row-outer order (v34/v35 in bench/matmul-variants, +15..25% over k-outer): the 32 B vectors of the chunk are
   // read from workgroup memory once, then each row's 32 steps run together so its accumulator stays in registers.
-  for (let kk = 0; kk < 32; kk++) chunk.push(`let b${kk} = Bs[${kk * 32}u + lid.x];`);
-  for (const r of R) {
-    for (let kk = 0; kk < 32; kk++) chunk.push(`acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b${kk}, acc${r});`);
+  if (rowOuter) {
+    for (let kk = 0; kk < 32; kk++) chunk.push(`let b${kk} = Bs[${kk * 32}u + lid.x];`);
+    for (const r of R) {
+      for (let kk = 0; kk < 32; kk++) chunk.push(`acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b${kk}, acc${r});`);
+    }
+  } else {
+    for (let kk = 0; kk < 32; kk++) {
+      chunk.push(`{ let b = Bs[${kk * 32}u + lid.x];`);
+      for (const r of R) chunk.push(`  acc${r} = fma(vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)), b, acc${r});`);
+      chunk.push("}");
+    }
   }
   const tail: string[] = [];
   for (const r of R) {
