@@ -12,8 +12,23 @@ const UNIFORM_RING = 4096 * UNIFORM_SLOT;
 const WAIT_SLEEP_FRACTION = 0.8;
 /** Waits estimated shorter than this (ms) are not slept through: timer granularity would dominate. */
 const WAIT_SLEEP_MIN_MS = 2;
-/** Wait estimates are kept per dispatch count since the last wait; the table is cleared when it grows past this. */
+/** Wait estimates are kept per kind of work since the last wait (#workKey); the table is cleared when it grows past this. */
 const WAIT_TABLE_MAX = 256;
+const WORK_KEY_SEED = 0x811c9dc5;
+const kernelIds = new Map<string, number>();
+function kernelId(name: string): number {
+  let id = kernelIds.get(name);
+  if (id === undefined) kernelIds.set(name, (id = kernelIds.size + 1));
+  return id;
+}
+/** FNV-1a-style mixing of one dispatch (kernel id and grid) or copy into the running work key. */
+function mixWorkKey(k: number, a: number, b: number, c: number, d: number): number {
+  k = Math.imul(k ^ a, 0x01000193);
+  k = Math.imul(k ^ b, 0x01000193);
+  k = Math.imul(k ^ c, 0x01000193);
+  return Math.imul(k ^ d, 0x01000193) >>> 0;
+}
+
 /** LATHE_WAIT_SLEEP=0 turns the sleep off (for measuring it: bench/wait.ts). */
 const WAIT_SLEEP = process.env.LATHE_WAIT_SLEEP !== "0";
 
@@ -66,11 +81,15 @@ export class Runtime {
   #lost: DeviceLostError | null = null;
   #destroyed = false;
   #dummies: GpuBuf[] = [];
-  /** Dispatches and copies submitted since the last wait: the key of the wait estimate. */
-  #workSinceWait = 0;
+  /**
+   * A hash of the work encoded since the last wait (each dispatch's kernel and grid, each copy's size): the key of
+   * the wait estimate. Keyed by what the work is, not by how much, so a short wait is never slept through on the
+   * estimate of a long one with the same dispatch count.
+   */
+  #workKey = WORK_KEY_SEED;
   /** First submit since the last wait (performance.now() ms), or null when nothing was submitted. */
   #firstSubmitAt: number | null = null;
-  /** Estimated ms from first submit to completion, per #workSinceWait. */
+  /** Estimated ms from first submit to completion, per #workKey. */
   #waitEstimate = new Map<number, number>();
   #profiler: Profiler | null = null;
   /** Bytes held by live buffers and by the pool. */
@@ -201,6 +220,7 @@ export class Runtime {
     if (this.#profiler) pass.end();
     for (const b of buffers) this.#pendingBufs.add(b.buffer);
     this.#kernelsInBatch.add(spec.name);
+    this.#workKey = mixWorkKey(this.#workKey, kernelId(spec.name), x, y, z);
     this.dispatches++;
     if (++this.#pending >= MAX_PENDING) this.flush();
   }
@@ -215,6 +235,7 @@ export class Runtime {
     this.#encoder!.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
     this.#pendingBufs.add(dst.buffer);
     this.#pendingBufs.add(src.buffer);
+    this.#workKey = mixWorkKey(this.#workKey, 0, bytes, 0, 0);
     this.#pending++;
   }
 
@@ -228,7 +249,6 @@ export class Runtime {
     this.device.queue.submit([this.#encoder.finish()]);
     this.#profiler?.collect();
     this.submits++;
-    this.#workSinceWait += this.#pending;
     this.#firstSubmitAt ??= performance.now();
     this.#encoder = null;
     this.#pending = 0;
@@ -279,15 +299,15 @@ export class Runtime {
 
   /**
    * Awaits `done` (a Dawn wait for everything submitted so far). Dawn's waits busy-poll the main thread, taking a
-   * core from lavapipe's workers on a small CPU, so when the same amount of work (dispatch count since the last
+   * core from lavapipe's workers on a small CPU, so when the same work (the same kernels and grids since the last
    * wait) was waited for before, this first sleeps WAIT_SLEEP_FRACTION of its estimated duration, less the time
    * already passed since the first submit. The estimate follows the measurement down at once and up by a moving
    * average, so an oversleep shrinks it. Sleeping only delays the call to `done`; completions are never lost.
    */
   async #wait(done: () => Promise<void>): Promise<void> {
-    const key = this.#workSinceWait;
+    const key = this.#workKey;
     const start = this.#firstSubmitAt;
-    this.#workSinceWait = 0;
+    this.#workKey = WORK_KEY_SEED;
     this.#firstSubmitAt = null;
     if (start === null) return done();
     const est = this.#waitEstimate.get(key);
