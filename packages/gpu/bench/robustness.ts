@@ -1,10 +1,10 @@
 // Measures Dawn's disable_robustness toggle: the same kernels timed with robustness on and off, as JSON.
-// Run: flock /tmp/lathe-bench.lock bun packages/gpu/src/robustness-probe.ts
-import { createWebGpuBackend } from "./webgpu-backend.ts";
-import { Device } from "./tensor.ts";
-import { ops } from "./ops/index.ts";
-import { noGrad } from "./autograd.ts";
-import type { Tensor } from "./tensor.ts";
+// Run: bun run bench robustness
+import { createWebGpuBackend } from "../src/webgpu-backend.ts";
+import { Device } from "../src/tensor.ts";
+import { ops } from "../src/ops/index.ts";
+import { noGrad } from "../src/autograd.ts";
+import type { Tensor } from "../src/tensor.ts";
 
 async function time(dev: Device, fn: () => Tensor, reps: number): Promise<number> {
   await noGrad(() => dev.tidy(() => fn())).read(); // warm-up (pipeline compile)
