@@ -122,4 +122,14 @@ describe("a failing run", () => {
     expect(resumed.resumed_from).toBe(3);
     expect(resumed.steps).toBe(12);
   });
+
+  test("an abort from a timer (as Ctrl-C sends) stops CPU training between steps", async () => {
+    const d = dirs();
+    const ac = new AbortController();
+    let steps = 0;
+    const run = trainModel({ model: tinyGpt, train: { ...train, steps: 100_000 }, seed: 3, packDir: pack, ...d, signal: ac.signal, progress: (p) => (steps = p.done) });
+    setImmediate(() => ac.abort(new Error("interrupted")));
+    await expect(run).rejects.toThrow("interrupted");
+    expect(steps).toBeLessThan(100_000);
+  });
 });

@@ -130,6 +130,9 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
   };
 
   while (step < tc.steps) {
+    // One macrotask turn per step: on the CPU backend a step only awaits microtasks, so without this a Ctrl-C
+    // (the abort signal) and the UI's timers would wait for the whole run.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (tc.tokens > 0 && tokens >= tc.tokens) {
       stoppedBy = "tokens";
       break;
