@@ -1,4 +1,5 @@
 // @lathe/gpu — tensors, autograd and kernels on WebGPU (Dawn) with a CPU reference backend. See ARCHITECTURE.md "GPU".
+/// <reference path="./wgsl.d.ts" />
 
 /** Devices and tensors. */
 export { getDevice, metaDevice, type GetDeviceOptions } from "./get-device.ts";
