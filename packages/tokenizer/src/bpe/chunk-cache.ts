@@ -1,6 +1,7 @@
 // The encoder's chunk cache: chunk text -> token ids, without allocating a key string per lookup.
 // Keys are hashed straight from the source string's UTF-16 units and stored in a char pool; values are one id
 // or a run in an id pool. When it holds maxEntries chunks it is cleared (cheap, and natural text refills it fast).
+import { grow16, probeSlice, sliceHash } from "./slice-table.ts";
 
 export class ChunkCache {
   private hashes: Int32Array; // (slots)
@@ -33,20 +34,10 @@ export class ChunkCache {
 
   /** Slot holding s[i, j), or -1 (and remembers where to store it). */
   find(s: string, i: number, j: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let k = i; k < j; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-    h ^= h >>> 13;
-    const len = j - i;
-    const mask = this.mask, lens = this.lens, hashes = this.hashes, chars = this.chars;
-    let slot = h & mask;
-    for (; lens[slot] !== 0; slot = (slot + 1) & mask) {
-      if (hashes[slot] !== h || lens[slot] !== len) continue;
-      const at = this.keyAt[slot];
-      let k = 0;
-      while (k < len && chars[at + k] === s.charCodeAt(i + k)) k++;
-      if (k === len) return slot;
-    }
-    this.pending = slot;
+    const h = sliceHash(s, i, j);
+    const found = probeSlice(this.hashes, this.lens, this.keyAt, this.chars, this.mask, s, i, j, h);
+    if (found >= 0) return found;
+    this.pending = ~found;
     this.pendingHash = h;
     return -1;
   }
@@ -103,11 +94,6 @@ export class ChunkCache {
   }
 }
 
-function grow16(a: Uint16Array, min: number): Uint16Array {
-  const b = new Uint16Array(Math.max(min, a.length * 2));
-  b.set(a);
-  return b;
-}
 function grow32(a: Uint32Array, min: number): Uint32Array {
   const b = new Uint32Array(Math.max(min, a.length * 2));
   b.set(a);

@@ -1,12 +1,13 @@
 // Counts distinct chunks of training text without allocating a string per chunk: keys are hashed straight from
 // the source string's UTF-16 units and kept in a char pool; the table doubles when half full.
+import { grow16, probeSlice, sliceHash } from "./slice-table.ts";
 
 export class ChunkCounter {
   private hashes: Int32Array; // (slots)
   private lens: Int32Array; // (slots) 0 = empty
   private keyAt: Int32Array; // (slots) offset into chars
   private counts: Int32Array; // (slots)
-  private chars = new Uint16Array(1 << 16); // (pool) key text
+  private chars: Uint16Array = new Uint16Array(1 << 16); // (pool) key text
   private nChars = 0;
   private mask: number;
   size = 0;
@@ -21,35 +22,23 @@ export class ChunkCounter {
 
   /** Count one occurrence of s[i, j) (j > i). */
   add(s: string, i: number, j: number): void {
-    let h = 0x811c9dc5 | 0;
-    for (let k = i; k < j; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-    h ^= h >>> 13;
+    const h = sliceHash(s, i, j);
+    const found = probeSlice(this.hashes, this.lens, this.keyAt, this.chars, this.mask, s, i, j, h);
+    if (found >= 0) {
+      this.counts[found]++;
+      return;
+    }
+    const slot = ~found;
     const len = j - i;
-    const mask = this.mask, lens = this.lens, hashes = this.hashes, chars = this.chars;
-    let slot = h & mask;
-    for (; lens[slot] !== 0; slot = (slot + 1) & mask) {
-      if (hashes[slot] !== h || lens[slot] !== len) continue;
-      const at = this.keyAt[slot];
-      let k = 0;
-      while (k < len && chars[at + k] === s.charCodeAt(i + k)) k++;
-      if (k === len) {
-        this.counts[slot]++;
-        return;
-      }
-    }
-    if (this.nChars + len > this.chars.length) {
-      const c = new Uint16Array(Math.max(this.nChars + len, this.chars.length * 2));
-      c.set(this.chars);
-      this.chars = c;
-    }
+    if (this.nChars + len > this.chars.length) this.chars = grow16(this.chars, this.nChars + len);
     const at = this.nChars;
     for (let k = 0; k < len; k++) this.chars[at + k] = s.charCodeAt(i + k);
     this.nChars += len;
-    hashes[slot] = h;
-    lens[slot] = len;
+    this.hashes[slot] = h;
+    this.lens[slot] = len;
     this.keyAt[slot] = at;
     this.counts[slot] = 1;
-    if (++this.size * 2 > lens.length) this.grow();
+    if (++this.size * 2 > this.lens.length) this.grow();
   }
 
   private grow(): void {
