@@ -1,7 +1,7 @@
 // The kernel-level interface every backend implements (CPU references, WebGPU kernels). Buffers are opaque
 // handles; every method enqueues work in call order and returns immediately, except read().
 // Dimension letters: B batch, T time, C channels, V vocab, N rows, Hd recurrent hidden size.
-import type { AdamWParams, DType, FloatDType, HeadDims, MatmulDims, MatmulOpts, TypedArray } from "./types.ts";
+import type { AdamWClip, AdamWParams, DType, FloatDType, HeadDims, MatmulDims, MatmulOpts, TypedArray } from "./types.ts";
 import type { RnnDims } from "./kernels/lstm/reference.ts";
 import type { HalfOp } from "./kernels/elementwise-f16/reference.ts";
 
@@ -88,5 +88,5 @@ export interface Backend {
   max(out: Buf, x: Buf, n: number): void;
   /** out[outIndex] = sum of x². */
   sumSquares(out: Buf, outIndex: number, x: Buf, n: number): void;
-  adamw(p: Buf, g: Buf, m: Buf, v: Buf, n: number, hp: AdamWParams): void;
+  adamw(p: Buf, g: Buf, m: Buf, v: Buf, n: number, hp: AdamWParams, clip?: AdamWClip<Buf> | null): void;
 }

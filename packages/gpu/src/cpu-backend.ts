@@ -98,6 +98,6 @@ export function createCpuBackend(): Backend {
     sum: (out, x, n) => red.sumRef(f(out), f(x), n),
     max: (out, x, n) => red.maxRef(f(out), f(x), n),
     sumSquares: (out, k, x, n) => red.sumSquaresRef(f(out).subarray(k), f(x), n),
-    adamw: (p, g, m, v, n, hp) => adam.adamwRef(f(p), f(g), f(m), f(v), n, hp),
+    adamw: (p, g, m, v, n, hp, clip) => adam.adamwRef(f(p), f(g), f(m), f(v), n, hp, clip ? { normSq: f(clip.normSq), maxNorm: clip.maxNorm } : null),
   };
 }

@@ -1,6 +1,7 @@
 // Acquire a Dawn WebGPU device: Vulkan first, then GL compatibility (EGL surfaceless, llvmpipe); limits raised to
 // the adapter's maxima; shader-f16 / subgroups / timestamp-query when present; disable_robustness unless
 // LATHE_ROBUSTNESS=1. LATHE_ADAPTER=<substring> picks an adapter by name. doctor() reports what was found.
+import { setPriority } from "node:os";
 import { NoAdapterError } from "./errors.ts";
 
 /** Load Dawn's bindings on first use (so CPU-only users of @lathe/gpu never load the native module). */
@@ -21,6 +22,8 @@ export interface AcquiredDevice {
   readonly robust: boolean;
   /** The Dawn instance; keep it referenced for the device's lifetime. */
   readonly gpu: GPU;
+  /** The main thread was lowered to nice 19 to leave the cores to a software adapter's workers (LATHE_NICE=0: off). */
+  readonly niced: boolean;
 }
 
 export interface AcquireOptions {
@@ -35,7 +38,7 @@ export interface AcquireOptions {
 const LIMITS = [
   "maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup",
   "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY", "maxComputeWorkgroupSizeZ", "maxStorageBuffersPerShaderStage",
-  "maxComputeWorkgroupsPerDimension", "maxUniformBufferBindingSize", "maxBindGroups",
+  "maxComputeWorkgroupsPerDimension", "maxUniformBufferBindingSize", "maxBindGroups", "maxTextureDimension2D",
 ] as const;
 const FEATURES = ["shader-f16", "subgroups", "timestamp-query"] as const;
 
@@ -43,6 +46,28 @@ export const INSTALL_HINT =
   "install Mesa's software Vulkan driver (lavapipe, Mesa >= 25): on Debian 12 add bookworm-backports to the apt source " +
   "and run `sudo apt-get install -t bookworm-backports mesa-vulkan-drivers`; elsewhere `sudo apt-get install mesa-vulkan-drivers`; " +
   "or just run `bash scripts/setup.sh`";
+
+/** lavapipe/llvmpipe and SwiftShader: adapters that run kernels on this machine's CPU cores. */
+export function isSoftwareAdapterName(name: string): boolean {
+  return /llvmpipe|lavapipe|swiftshader/i.test(name);
+}
+
+/**
+ * On a software adapter the kernels run on lavapipe's worker threads (started with the adapter), sharing the cores
+ * with the main thread, where Dawn busy-polls while a wait is pending. Lowering the main thread's priority to
+ * nice 19 (Linux: setpriority on pid 0 changes only the calling thread; threads it starts later inherit it) leaves
+ * the cores to the workers whenever both want them: matmul 1024^3 went from 27-34 to 36-46 GFLOP/s wall on 2
+ * cores (bench/ablate.ts). A lone main thread still gets a whole core. LATHE_NICE=0 turns it off.
+ */
+function yieldCoresToWorkers(name: string): boolean {
+  if (process.env.LATHE_NICE === "0" || !isSoftwareAdapterName(name)) return false;
+  try {
+    setPriority(0, 19);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function adapterName(a: GPUAdapter): string {
   const i = a.info;
@@ -89,7 +114,8 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
     for (const k of LIMITS) requiredLimits[k] = lim[k];
     const features = FEATURES.filter((f) => p.adapter!.features.has(f));
     const device = await p.adapter.requestDevice({ requiredLimits, requiredFeatures: features as GPUFeatureName[] });
-    return { device, adapter: p.adapter, backend, adapterName: adapterName(p.adapter), features, robust, gpu: p.gpu };
+    const nameOf = adapterName(p.adapter);
+    return { device, adapter: p.adapter, backend, adapterName: nameOf, features, robust, gpu: p.gpu, niced: yieldCoresToWorkers(nameOf) };
   }
   const hint = name
     ? `LATHE_ADAPTER="${name}" matches no adapter: unset it, or use a substring of an adapter Dawn lists above. If none is listed, ${INSTALL_HINT}`

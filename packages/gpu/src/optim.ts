@@ -28,8 +28,12 @@ export function adamwState(params: readonly Tensor[]): AdamWState {
   return { m: params.map((p) => mk(p, "m")), v: params.map((p) => mk(p, "v")), step: 0 };
 }
 
-/** One fused AdamW update of every param that has a .grad (in place). */
-export function adamw(params: readonly Tensor[], state: AdamWState, hp: AdamWHyper): void {
+/**
+ * One fused AdamW update of every param that has a .grad (in place). With `clip`, grads are first scaled down to
+ * a global norm of clip.maxNorm inside the same kernel (normSq from gradNormSquared), and a non-finite norm leaves
+ * every param and moment untouched; nothing is read back, so the update queues behind the backward pass.
+ */
+export function adamw(params: readonly Tensor[], state: AdamWState, hp: AdamWHyper, clip: { normSq: Tensor; maxNorm: number } | null = null): void {
   if (state.m.length !== params.length) throw new ShapeError("adamw", `state has ${state.m.length} moments for ${params.length} params`, "create the state with adamwState(params) for the same list");
   f32Params("adamw", params);
   state.step++;
@@ -38,8 +42,25 @@ export function adamw(params: readonly Tensor[], state: AdamWState, hp: AdamWHyp
     const wd = typeof hp.weightDecay === "number" ? hp.weightDecay : (hp.weightDecay?.[i] ?? 0);
     p.device.backend.adamw(p.buf, p.grad.buf, state.m[i].buf, state.v[i].buf, p.size, {
       lr: hp.lr, beta1: hp.beta1 ?? 0.9, beta2: hp.beta2 ?? 0.95, eps: hp.eps ?? 1e-8, weightDecay: wd, step: state.step,
-    });
+    }, clip ? { normSq: clip.normSq.buf, maxNorm: clip.maxNorm } : null);
   });
+}
+
+/**
+ * The sum of squares of every grad as a [1] tensor on the device (no read-back; the caller disposes it), or null
+ * when no param has a grad. sqrt of its value is the global grad norm that clipGradNorm returns.
+ */
+export function gradNormSquared(params: readonly Tensor[]): Tensor | null {
+  f32Params("gradNormSquared", params);
+  const withGrad = params.filter((p) => p.grad);
+  if (withGrad.length === 0) return null;
+  const dev = withGrad[0].device;
+  const parts = dev.empty([withGrad.length], "f32", { name: "gradnorm.parts" });
+  withGrad.forEach((p, i) => dev.backend.sumSquares(parts.buf, i, p.grad!.buf, p.size));
+  const total = dev.empty([1], "f32", { name: "gradnorm.sq" });
+  dev.backend.sum(total.buf, parts.buf, withGrad.length);
+  parts.dispose();
+  return total;
 }
 
 /** Global L2 norm of all grads; when over maxNorm, scales every grad by maxNorm/norm. Returns the norm before clipping. */

@@ -44,6 +44,17 @@ export class GpuBuf {
   ) {}
 }
 
+/** A pooled rgba32float texture (width x height texels), for kernels that read operands through textureLoad. */
+export class GpuTex {
+  constructor(
+    readonly texture: GPUTexture,
+    readonly view: GPUTextureView,
+  ) {}
+}
+
+/** A kernel binding: a storage buffer or a texture. */
+export type GpuRes = GpuBuf | GpuTex;
+
 /** Round a byte size up to its pool class: 4 classes per power of two, at least 256 bytes. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return 256;
@@ -69,6 +80,7 @@ export class Runtime {
   #pipelines = new Map<string, Map<string, GPUComputePipeline>>();
   #bindGroups = new Map<string, GPUBindGroup>();
   #pool = new Map<number, GPUBuffer[]>();
+  #texPool = new Map<string, GpuTex[]>();
   #staging: GPUBuffer[] = [];
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
@@ -151,6 +163,40 @@ export class Runtime {
     list.push(b.buffer);
   }
 
+  /**
+   * A width x height rgba32float texture that kernels write as a storage texture and read with textureLoad, from
+   * the pool when one of that size is free; the caller checks both sides against maxTextureDimension2D.
+   */
+  allocTexture(width: number, height: number, what: string): GpuTex {
+    this.#check();
+    const lim = this.limits.maxTextureDimension2D;
+    if (width > lim || height > lim) throw new CapacityError(what, Math.max(width, height), "maxTextureDimension2D", lim);
+    const key = `${width}x${height}`;
+    const t = this.#texPool.get(key)?.pop();
+    const bytes = width * height * 16;
+    this.liveBytes += bytes;
+    if (t) {
+      this.pooledBytes -= bytes;
+      return t;
+    }
+    const texture = this.device.createTexture({
+      size: [width, height], format: "rgba32float", label: what,
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+    });
+    return new GpuTex(texture, texture.createView());
+  }
+
+  /** Return a texture to the pool; like free(), safe while encoded work still uses it. */
+  freeTexture(t: GpuTex): void {
+    const bytes = t.texture.width * t.texture.height * 16;
+    this.liveBytes -= bytes;
+    this.pooledBytes += bytes;
+    const key = `${t.texture.width}x${t.texture.height}`;
+    let list = this.#texPool.get(key);
+    if (!list) this.#texPool.set(key, (list = []));
+    list.push(t);
+  }
+
   /** Upload data (flushes first when pending work touches the buffer, so order is kept). */
   write(b: GpuBuf, data: ArrayBufferView, byteOffset = 0): void {
     this.#check();
@@ -188,10 +234,10 @@ export class Runtime {
   }
 
   /**
-   * Encode one dispatch. buffers bind at 0..n-1 in order; params (if any) bind as a uniform at binding n.
-   * workgroups: [x, y?, z?].
+   * Encode one dispatch. Buffers and textures bind at 0..n-1 in order; params (if any) bind as a uniform at
+   * binding n. workgroups: [x, y?, z?].
    */
-  dispatch(spec: KernelSpec, buffers: readonly GpuBuf[], params: ArrayBuffer | null, workgroups: readonly number[]): void {
+  dispatch(spec: KernelSpec, buffers: readonly GpuRes[], params: ArrayBuffer | null, workgroups: readonly number[]): void {
     this.#check();
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
@@ -203,11 +249,11 @@ export class Runtime {
       new Uint8Array(this.#uniformData, uOff, params.byteLength).set(new Uint8Array(params));
       this.#uniformOffset += UNIFORM_SLOT;
     }
-    const key = `${buffers.map((b) => objectId(b.buffer)).join(",")}|${uOff}|${objectId(pipeline)}`;
+    const key = `${buffers.map((b) => objectId(b instanceof GpuTex ? b.texture : b.buffer)).join(",")}|${uOff}|${objectId(pipeline)}`;
     let bg = this.#bindGroups.get(key);
     if (!bg) {
       if (this.#bindGroups.size > 8192) this.#bindGroups.clear();
-      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
+      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i, resource: b instanceof GpuTex ? b.view : { buffer: b.buffer } }));
       if (params) entries.push({ binding: buffers.length, resource: { buffer: this.#uniform, offset: uOff, size: params.byteLength } });
       this.device.pushErrorScope("validation");
       bg = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: spec.name });
@@ -220,7 +266,7 @@ export class Runtime {
     pass.setBindGroup(0, bg);
     pass.dispatchWorkgroups(x, y, z);
     if (this.#profiler) pass.end();
-    for (const b of buffers) this.#pendingBufs.add(b.buffer);
+    for (const b of buffers) if (!(b instanceof GpuTex)) this.#pendingBufs.add(b.buffer);
     this.#kernelsInBatch.add(spec.name);
     this.#workKey = mixWorkKey(this.#workKey, kernelId(spec.name), x, y, z);
     this.dispatches++;
@@ -238,6 +284,22 @@ export class Runtime {
     this.#pendingBufs.add(dst.buffer);
     this.#pendingBufs.add(src.buffer);
     this.#workKey = mixWorkKey(this.#workKey, 0, bytes, 0, 0);
+    this.#pending++;
+  }
+
+  /**
+   * Encode a copy of `height` rows of `bytesPerRow` bytes (a multiple of 256) from src at srcOffset into the
+   * `width`-texel-wide region of t starting at row `y`.
+   */
+  copyToTexture(t: GpuTex, src: GpuBuf, srcOffset: number, bytesPerRow: number, width: number, height: number, y: number): void {
+    this.#check();
+    if (width === 0 || height === 0) return;
+    this.#encoderPass();
+    this.#pass!.end();
+    this.#pass = null;
+    this.#encoder!.copyBufferToTexture({ buffer: src.buffer, offset: srcOffset, bytesPerRow, rowsPerImage: height }, { texture: t.texture, origin: [0, y, 0] }, [width, height, 1]);
+    this.#pendingBufs.add(src.buffer);
+    this.#workKey = mixWorkKey(this.#workKey, 1, width, height, 0);
     this.#pending++;
   }
 
@@ -334,6 +396,8 @@ export class Runtime {
     this.#pass = null;
     this.#encoder = null;
     for (const list of this.#pool.values()) for (const b of list) b.destroy();
+    for (const list of this.#texPool.values()) for (const t of list) t.texture.destroy();
+    this.#texPool.clear();
     for (const b of this.#staging) b.destroy();
     this.#pool.clear();
     for (const d of this.#dummies) d.buffer.destroy();

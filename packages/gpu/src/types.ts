@@ -44,6 +44,12 @@ export interface AdamWParams {
   readonly step: number;
 }
 
+/** Global-norm clipping folded into AdamW: normSq holds the sum of squares of every grad (element 0). */
+export interface AdamWClip<B> {
+  readonly normSq: B;
+  readonly maxNorm: number;
+}
+
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

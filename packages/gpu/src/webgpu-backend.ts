@@ -111,6 +111,6 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     sum: (out, x, n) => red.sum(rt, g(out), g(x), n),
     max: (out, x, n) => red.max(rt, g(out), g(x), n),
     sumSquares: (out, k, x, n) => red.sumSquares(rt, g(out), k, g(x), n),
-    adamw: (p, gr, m, v, n, hp) => adam.adamw(rt, g(p), g(gr), g(m), g(v), n, hp),
+    adamw: (p, gr, m, v, n, hp, clip) => adam.adamw(rt, g(p), g(gr), g(m), g(v), n, hp, clip ? { normSq: g(clip.normSq), maxNorm: clip.maxNorm } : null),
   };
 }

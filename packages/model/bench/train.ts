@@ -4,7 +4,7 @@
 // Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU a
 // second, separate run uses GPU timestamp queries (LATHE_GPU_PROFILE=1: one compute pass per dispatch, so it is
 // slower than the timed run and only the split between kernels is meaningful).
-import { backward, clipGradNorm, type Backend, createCpuBackend, Device, getDevice, zeroGrad } from "@lathe/gpu";
+import { backward, gradNormSquared, type Backend, createCpuBackend, Device, getDevice, zeroGrad } from "@lathe/gpu";
 import { resolveModelConfig } from "../src/config.ts";
 import { estimate } from "../src/estimate.ts";
 import { buildModel } from "../src/nn/model.ts";
@@ -55,12 +55,14 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
       backward(l);
       return l;
     });
+    // As in the trainer: the clipped update is queued behind the backward pass, then loss and norm are read.
+    const normSq = gradNormSquared(params.map((p) => p.tensor))!;
+    opt.update(1e-3, { normSq, maxNorm: 1 });
     await loss.read();
     loss.dispose();
-    await clipGradNorm(params.map((p) => p.tensor), 1);
-    opt.update(1e-3);
+    await normSq.read();
+    normSq.dispose();
     zeroGrad(params.map((p) => p.tensor));
-    await params[0].tensor.read(); // sync the queue
     times.push(performance.now() - t0);
     if (i === 0 && kernels) for (const k of Object.keys(kernels)) delete kernels[k]; // drop the warm-up step
     if (i === 0) warmProfile = structuredClone(await dev.profile()); // totals are cumulative (and may be a live object)

@@ -1,6 +1,6 @@
 // AdamW with the usual two groups: weight decay on matmul weights, none on biases, norm gains and embeddings.
 // Wraps @lathe/gpu's fused adamw; the moments are exposed for checkpoints.
-import { adamw, adamwState, type AdamWState } from "@lathe/gpu";
+import { adamw, adamwState, type AdamWState, type Tensor } from "@lathe/gpu";
 import type { Param } from "../nn/params.ts";
 import type { OptimState } from "./checkpoint.ts";
 
@@ -32,12 +32,13 @@ export class AdamW implements OptimState {
     this.state.step = n;
   }
 
-  /** One update at learning rate lr of every param with a grad. */
-  update(lr: number): void {
+  /** One update at learning rate lr of every param with a grad; clip folds global-norm clipping into it. */
+  update(lr: number, clip: { normSq: Tensor; maxNorm: number } | null = null): void {
     adamw(
       this.params.map((p) => p.tensor),
       this.state,
       { lr, beta1: this.hp.beta1, beta2: this.hp.beta2, eps: this.hp.eps, weightDecay: this.decay },
+      clip,
     );
   }
 }

@@ -4,7 +4,7 @@
 // Dimension letters: B batch, T context, V vocab, N rows (B*T).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { backward, clipGradNorm, type Device, noGrad, ops, zeroGrad } from "@lathe/gpu";
+import { backward, type Device, gradNormSquared, noGrad, ops, type Tensor, zeroGrad } from "@lathe/gpu";
 import { TokenLoader } from "@lathe/tokenizer";
 import { type ModelConfig, parseDuration, resolveModelConfig, resolveTrainConfig, type TrainConfig } from "../config.ts";
 import { NonFiniteError } from "../errors.ts";
@@ -148,24 +148,36 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
     }
     const ts = performance.now();
     const lr = learningRate(step, { ...tc });
-    let lossSum = 0;
+    // The whole step (micro-batches, grad norm, clipped update) is queued before anything is read back, so the
+    // device never waits for the host in between; the update kernel skips itself on a non-finite norm, which
+    // is then reported with the grads still in place.
+    const losses: Tensor[] = [];
     for (let micro = 0; micro < tc.grad_accum; micro++) {
       const batch = loader.next()!; // random mode never ends
       const seed = (o.seed * 1000003 + step * 131 + micro) >>> 0;
-      const lossT = dev.tidy(() => {
+      losses.push(dev.tidy(() => {
         const loss = forwardLoss(dev, model, batch, true, seed);
         backward(tc.grad_accum > 1 ? ops.scale(loss, 1 / tc.grad_accum) : loss);
         return loss;
-      });
+      }));
+    }
+    const tensors = params.map((p) => p.tensor);
+    const normSq = gradNormSquared(tensors);
+    opt.update(lr, normSq ? { normSq, maxNorm: tc.grad_clip > 0 ? tc.grad_clip : Infinity } : null);
+    let lossSum = 0;
+    for (const lossT of losses) {
       const v = (await lossT.read())[0];
       lossT.dispose();
-      if (!Number.isFinite(v)) throw new NonFiniteError(step + 1, "loss", v, lastCkpt);
+      if (!Number.isFinite(v)) {
+        normSq?.dispose();
+        throw new NonFiniteError(step + 1, "loss", v, lastCkpt);
+      }
       lossSum += v;
     }
-    const gradNorm = await clipGradNorm(params.map((p) => p.tensor), tc.grad_clip > 0 ? tc.grad_clip : Infinity);
+    const gradNorm = normSq ? Math.sqrt((await normSq.read())[0]) : 0;
+    normSq?.dispose();
     if (!Number.isFinite(gradNorm)) throw new NonFiniteError(step + 1, await firstNonFiniteGrad(model), gradNorm, lastCkpt);
-    opt.update(lr);
-    zeroGrad(params.map((p) => p.tensor));
+    zeroGrad(tensors);
     step++;
     tokens += tokensPerStep;
     trainLoss = lossSum / tc.grad_accum;

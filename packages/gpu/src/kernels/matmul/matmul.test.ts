@@ -77,10 +77,37 @@ describe.skipIf(!rt)("matmul forward matches the reference", () => {
   }, TIMEOUT);
 });
 
-describe.skipIf(!rt)("both kernels agree on a tile-friendly shape", () => {
-  test.each(["fast", "general"] as MatmulPath[])("the %s kernel matches the reference", async (path) => {
+describe.skipIf(!rt)("the texture kernel matches the reference on any shape", () => {
+  // name, batch, M, K, N, transA, transB, bBatched, bias, accumulate: k tails (K % 32), ragged columns (N % 4),
+  // rows past a 32-row block, transposes, shared and batched b.
+  const cases: Case[] = [
+    ["1x1x1", 1, 1, 1, 1, false, false, false, false, false],
+    ["7x13x5 + bias", 1, 7, 13, 5, false, false, false, true, false],
+    ["65x33x67 transB + bias", 1, 65, 33, 67, false, true, false, true, false],
+    ["batched 3x(9x12x20) transA, batched b", 3, 9, 12, 20, true, false, true, false, false],
+    ["batched 2x(40x70x130) shared b, accumulate", 2, 40, 70, 130, false, false, false, false, true],
+    ["transA transB 2x(37x64x96) accumulate + bias", 2, 37, 64, 96, true, true, false, true, true],
+    ["copied operands 2x(33x64x128) shared b + bias", 2, 33, 64, 128, false, false, false, true, false],
+    ["copied operands 3x(20x128x192) batched b, accumulate", 3, 20, 128, 192, false, false, true, false, true],
+  ];
+  test.each(cases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
     const r = rt!;
-    if (path === "fast" && !hasFastMatmul(r)) return console.log("skipping: adapter has no subgroups of >= 8 lanes");
+    if (!hasFastMatmul(r)) return console.log("skipping: adapter has no subgroups of >= 8 lanes");
+    const a = rand(batch * M * K, 31), b = rand((bBatched ? batch : 1) * K * N, 32), bias = withBias ? rand(N, 33) : null;
+    const init = rand(batch * M * N, 34);
+    const want = init.slice();
+    matmulForwardRef(want, a, b, bias, { batch, M, N, K, bBatched }, { transA, transB }, accumulate);
+    const out = upload(r, init);
+    const g = { batch, M, N, K, transA, transB, sA: M * K, sB: bBatched ? K * N : 0, sC: M * N };
+    gemm(r, out, upload(r, a), upload(r, b), bias ? upload(r, bias) : null, g, accumulate, "tex");
+    expect(relErr(await download(r, out, want.length), want)).toBeLessThan(TOL);
+  }, TIMEOUT);
+});
+
+describe.skipIf(!rt)("all kernels agree on a tile-friendly shape", () => {
+  test.each(["tex", "fast", "general"] as MatmulPath[])("the %s kernel matches the reference", async (path) => {
+    const r = rt!;
+    if (path !== "general" && !hasFastMatmul(r)) return console.log("skipping: adapter has no subgroups of >= 8 lanes");
     const [M, K, N] = [24, 64, 128];
     const a = rand(M * K, 5), b = rand(K * N, 6), bias = rand(N, 7);
     const want = new Float32Array(M * N);

@@ -1,10 +1,16 @@
 // WebGPU dispatchers for batched matmul and its backward, with the signatures of reference.ts plus the runtime.
-// Routing: fast.wgsl (subgroup-broadcast register blocking; N, K multiples of 4, subgroups of >= 8 lanes) with
-// transposed operands first copied by transpose.wgsl; everything else goes to the general strided kernel matmul.wgsl.
+// Routing on software adapters (lavapipe): tex.wgsl, with both operands packed into rgba32float textures by
+// pack.wgsl (which also transposes and zero-pads, so any shape goes); elsewhere, and when a texture would pass
+// maxTextureDimension2D: fast.wgsl (subgroup-broadcast register blocking; N, K multiples of 4, subgroups of
+// >= 8 lanes) with transposed operands first copied by transpose.wgsl; everything else goes to the general
+// strided kernel matmul.wgsl.
 // Dimension letters: M rows of the output, N its columns, K the contracted dim, R = batch*M stacked rows.
-import { packParams, type GpuBuf, type KernelSpec, type Runtime } from "../../runtime.ts";
+import { isSoftwareAdapterName } from "../../device.ts";
+import { packParams, type GpuBuf, type GpuTex, type KernelSpec, type Runtime } from "../../runtime.ts";
 import type { MatmulDims, MatmulOpts } from "../../types.ts";
 import { FAST_RG, FAST_ROWS, fastMatmulSource } from "./fast.ts";
+import { texBlock, texMatmulSource, type TexBlock } from "./tex.ts";
+import packSrc from "./pack.wgsl" with { type: "text" };
 import generalSrc from "./matmul.wgsl" with { type: "text" };
 import transposeSrc from "./transpose.wgsl" with { type: "text" };
 import colsumSrc from "./colsum.wgsl" with { type: "text" };
@@ -12,7 +18,10 @@ import colsumSrc from "./colsum.wgsl" with { type: "text" };
 const GENERAL: KernelSpec = { name: "matmul.general", code: generalSrc };
 const TRANSPOSE: KernelSpec = { name: "matmul.transpose", code: transposeSrc };
 const COLSUM: KernelSpec = { name: "matmul.colsum", code: colsumSrc };
+const PACK: KernelSpec = { name: "matmul.pack", code: packSrc };
+const PACK_T: KernelSpec = { name: "matmul.pack", code: packSrc, constants: { TRANS: 1 } };
 let fastSpec: KernelSpec | null = null;
+const texSpecs = new Map<TexBlock, KernelSpec>();
 
 /** One product C(batch,M,N) (+)= op(A)·op(B) (+ bias). Batch strides in elements; 0 shares that operand. */
 export interface Gemm {
@@ -27,8 +36,12 @@ export interface Gemm {
   readonly sC: number;
 }
 
-/** Which kernel runs a product: "auto" picks fast.wgsl whenever the shape and adapter allow it. */
-export type MatmulPath = "auto" | "fast" | "general";
+/**
+ * Which kernel runs a product: "auto" picks tex.wgsl on software adapters and fast.wgsl on others, whenever the
+ * shape and adapter allow, else the general kernel. LATHE_MATMUL=tex|fast|general overrides "auto" (benchmarks).
+ */
+export type MatmulPath = "auto" | "tex" | "fast" | "general";
+const ENV_PATH = process.env.LATHE_MATMUL as MatmulPath | undefined;
 
 /** True when the adapter can run fast.wgsl (subgroups feature, subgroups of 8 to 32 lanes). */
 export function hasFastMatmul(rt: Runtime): boolean {
@@ -38,6 +51,53 @@ export function hasFastMatmul(rt: Runtime): boolean {
 
 function fastOk(rt: Runtime, g: Gemm): boolean {
   return hasFastMatmul(rt) && g.N % 4 === 0 && g.K % 4 === 0;
+}
+
+
+/** Texture sizes (texels) of the packed operands of g for tex.wgsl. */
+function texShapes(g: Gemm): { k32: number; n4: number; aW: number; aH: number; bW: number; bH: number } {
+  const k32 = Math.ceil(g.K / 32) * 32;
+  const n4 = Math.ceil(g.N / 4);
+  return { k32, n4, aW: k32 / 4, aH: (g.sA === 0 ? 1 : g.batch) * g.M, bW: n4, bH: (g.sB === 0 ? 1 : g.batch) * k32 };
+}
+
+function texOk(rt: Runtime, g: Gemm): boolean {
+  const lim = rt.limits.maxTextureDimension2D;
+  const t = texShapes(g);
+  return hasFastMatmul(rt) && Math.max(t.aW, t.aH, t.bW, t.bH) <= lim && g.batch <= rt.limits.maxComputeWorkgroupsPerDimension;
+}
+
+/**
+ * Lays the (rows, cols) matrices of src (nb of them, sIn elements apart; stored transposed when trans) into dst as
+ * texel (x, b*hPad + y) = X_b[y, 4x..4x+3]. A plain copy when the layout allows (row-major, rows a multiple of 256
+ * bytes, no zero padding needed), else pack.wgsl.
+ */
+function pack(rt: Runtime, dst: GpuTex, src: GpuBuf, nb: number, rows: number, cols: number, trans: boolean, sIn: number, w4: number, hPad: number): void {
+  if (!trans && cols % 64 === 0 && w4 * 4 === cols && hPad === rows && sIn % 4 === 0) {
+    for (let b = 0; b < nb; b++) rt.copyToTexture(dst, src, b * sIn * 4, cols * 4, w4, rows, b * hPad);
+    return;
+  }
+  const params = packParams([["u", rows], ["u", cols], ["u", sIn], ["u", w4], ["u", hPad], ["u", 0], ["u", 0], ["u", 0]]);
+  rt.dispatch(trans ? PACK_T : PACK, [dst, src], params, [Math.ceil(w4 / 8), Math.ceil(hPad / 8), nb]);
+}
+
+function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, flags: number): void {
+  const { batch, M, N, K } = g;
+  const t = texShapes(g);
+  const at = rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
+  const bt = rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
+  pack(rt, at, a, g.sA === 0 ? 1 : batch, M, K, g.transA, g.sA, t.aW, M);
+  pack(rt, bt, b, g.sB === 0 ? 1 : batch, K, N, g.transB, g.sB, t.bW, t.k32);
+  const block = texBlock(N);
+  let spec = texSpecs.get(block);
+  if (!spec) texSpecs.set(block, (spec = { name: "matmul.tex", code: texMatmulSource(block) }));
+  const params = packParams([
+    ["u", M], ["u", N], ["u", t.k32], ["u", flags],
+    ["u", g.sA === 0 ? 0 : M], ["u", g.sB === 0 ? 0 : t.k32], ["u", g.sC], ["u", t.n4],
+  ]);
+  rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0)], params, [Math.ceil(N / (32 * block.cv)), Math.ceil(M / block.rows), batch]);
+  rt.freeTexture(at);
+  rt.freeTexture(bt);
 }
 
 /** out(batch, cols, rows) = in(batch, rows, cols)ᵀ into a fresh pooled buffer; the caller frees it. */
@@ -53,7 +113,9 @@ export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf 
   const { batch, M, N, K } = g;
   if (batch === 0 || M === 0 || N === 0) return;
   const flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
-  const useFast = path === "fast" || (path === "auto" && fastOk(rt, g));
+  const want = path === "auto" && ENV_PATH ? ENV_PATH : path;
+  if (want === "tex" || (want === "auto" && isSoftwareAdapterName(rt.name) && texOk(rt, g))) return texGemm(rt, c, a, b, bias, g, flags);
+  const useFast = want === "fast" || (want === "auto" && fastOk(rt, g));
   if (!useFast) {
     const params = packParams([
       ["u", M], ["u", N], ["u", K], ["u", flags],
