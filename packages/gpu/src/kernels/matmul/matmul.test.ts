@@ -89,6 +89,9 @@ describe.skipIf(!rt)("the texture kernel matches the reference on any shape", ()
     ["transA transB 2x(37x64x96) accumulate + bias", 2, 37, 64, 96, true, true, false, true, true],
     ["copied operands 2x(33x64x128) shared b + bias", 2, 33, 64, 128, false, false, false, true, false],
     ["copied operands 3x(20x128x192) batched b, accumulate", 3, 20, 128, 192, false, false, true, false, true],
+    ["copied transposed A (backward dB) 64x96x40", 1, 64, 96, 40, true, false, false, false, false],
+    ["copied transposed B (backward dA) 2x(30x128x37) + bias", 2, 30, 128, 37, false, true, false, true, false],
+    ["copied transposed A and B, batched b, accumulate 2x(128x64x12)", 2, 128, 64, 12, true, true, true, false, true],
   ];
   test.each(cases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
     const r = rt!;

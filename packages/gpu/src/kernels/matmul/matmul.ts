@@ -9,7 +9,7 @@ import { isSoftwareAdapterName } from "../../device.ts";
 import { packParams, type GpuBuf, type GpuTex, type KernelSpec, type Runtime } from "../../runtime.ts";
 import type { MatmulDims, MatmulOpts } from "../../types.ts";
 import { FAST_RG, FAST_ROWS, fastMatmulSource } from "./fast.ts";
-import { texBlock, texMatmulSource, type TexBlock } from "./tex.ts";
+import { texBlock, texMatmulSource } from "./tex.ts";
 import packSrc from "./pack.wgsl" with { type: "text" };
 import generalSrc from "./matmul.wgsl" with { type: "text" };
 import transposeSrc from "./transpose.wgsl" with { type: "text" };
@@ -21,7 +21,7 @@ const COLSUM: KernelSpec = { name: "matmul.colsum", code: colsumSrc };
 const PACK: KernelSpec = { name: "matmul.pack", code: packSrc };
 const PACK_T: KernelSpec = { name: "matmul.pack", code: packSrc, constants: { TRANS: 1 } };
 let fastSpec: KernelSpec | null = null;
-const texSpecs = new Map<TexBlock, KernelSpec>();
+const texSpecs = new Map<string, KernelSpec>();
 
 /** One product C(batch,M,N) (+)= op(A)·op(B) (+ bias). Batch strides in elements; 0 shares that operand. */
 export interface Gemm {
@@ -54,11 +54,22 @@ function fastOk(rt: Runtime, g: Gemm): boolean {
 }
 
 
-/** Texture sizes (texels) of the packed operands of g for tex.wgsl. */
-function texShapes(g: Gemm): { k32: number; n4: number; aW: number; aH: number; bW: number; bH: number } {
+/**
+ * How tex.wgsl gets g's operands and the texture sizes (texels). A transposed operand is copied as stored (aT/bT
+ * layouts) when its rows are a multiple of 256 bytes and K needs no zero padding; otherwise pack.wgsl transposes.
+ */
+function texShapes(g: Gemm): { k32: number; n4: number; aT: boolean; bT: boolean; aW: number; aH: number; bW: number; bH: number } {
   const k32 = Math.ceil(g.K / 32) * 32;
   const n4 = Math.ceil(g.N / 4);
-  return { k32, n4, aW: k32 / 4, aH: (g.sA === 0 ? 1 : g.batch) * g.M, bW: n4, bH: (g.sB === 0 ? 1 : g.batch) * k32 };
+  const nbA = g.sA === 0 ? 1 : g.batch;
+  const nbB = g.sB === 0 ? 1 : g.batch;
+  const aT = g.transA && g.M % 64 === 0 && g.K % 32 === 0 && g.sA % 4 === 0;
+  const bT = g.transB && g.K % 64 === 0 && g.sB % 4 === 0;
+  return {
+    k32, n4, aT, bT,
+    aW: aT ? g.M / 4 : k32 / 4, aH: nbA * (aT ? g.K : g.M),
+    bW: bT ? g.K / 4 : n4, bH: nbB * (bT ? g.N : k32),
+  };
 }
 
 function texOk(rt: Runtime, g: Gemm): boolean {
@@ -86,14 +97,19 @@ function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | nu
   const t = texShapes(g);
   const at = rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
   const bt = rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
-  pack(rt, at, a, g.sA === 0 ? 1 : batch, M, K, g.transA, g.sA, t.aW, M);
-  pack(rt, bt, b, g.sB === 0 ? 1 : batch, K, N, g.transB, g.sB, t.bW, t.k32);
+  const nbA = g.sA === 0 ? 1 : batch;
+  const nbB = g.sB === 0 ? 1 : batch;
+  if (t.aT) for (let i = 0; i < nbA; i++) rt.copyToTexture(at, a, i * g.sA * 4, M * 4, M / 4, K, i * K);
+  else pack(rt, at, a, nbA, M, K, g.transA, g.sA, t.aW, M);
+  if (t.bT) for (let i = 0; i < nbB; i++) rt.copyToTexture(bt, b, i * g.sB * 4, K * 4, K / 4, N, i * N);
+  else pack(rt, bt, b, nbB, K, N, g.transB, g.sB, t.bW, t.k32);
   const block = texBlock(N);
-  let spec = texSpecs.get(block);
-  if (!spec) texSpecs.set(block, (spec = { name: "matmul.tex", code: texMatmulSource(block) }));
+  const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}`;
+  let spec = texSpecs.get(key);
+  if (!spec) texSpecs.set(key, (spec = { name: "matmul.tex", code: texMatmulSource(block, t) }));
   const params = packParams([
     ["u", M], ["u", N], ["u", t.k32], ["u", flags],
-    ["u", g.sA === 0 ? 0 : M], ["u", g.sB === 0 ? 0 : t.k32], ["u", g.sC], ["u", t.n4],
+    ["u", g.sA === 0 ? 0 : t.aT ? K : M], ["u", g.sB === 0 ? 0 : t.bT ? N : t.k32], ["u", g.sC], ["u", t.n4],
   ]);
   rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0)], params, [Math.ceil(N / (32 * block.cv)), Math.ceil(M / block.rows), batch]);
   rt.freeTexture(at);

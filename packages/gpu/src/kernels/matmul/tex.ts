@@ -20,21 +20,54 @@ export function texBlock(N: number): TexBlock {
 
 const COMP = ["x", "y", "z", "w"] as const;
 
-export function texMatmulSource({ rows, cv }: TexBlock): string {
+/**
+ * Operand layouts in the textures. aT: At holds Aᵀ as copied from a (K, M) buffer, texel (m/4, k) = A[m..m+3, k]
+ * (M a multiple of 4). bT: Bt holds Bᵀ as copied from an (N, K) buffer, texel (k/4, n) = B[k..k+3, n]. Either way
+ * a chunk of 32 k costs the same texel fetches; the transposed forms let matmul.ts copy transposed operands
+ * (backward products) instead of running pack.wgsl over them.
+ */
+export interface TexLayout {
+  readonly aT: boolean;
+  readonly bT: boolean;
+}
+
+export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = { aT: false, bT: false }): string {
+  if (aT && rows % 4 !== 0) throw new Error(`texMatmulSource: transposed A needs rows divisible by 4 (got ${rows})`);
   const R = [...Array(rows).keys()];
   const CS = [...Array(cv).keys()];
   const init: string[] = [];
   for (const c of CS) init.push(`let col${c} = min(colBase + ${8 * c}u, p.n4 - 1u);`);
-  for (const r of R) init.push(`let arow${r} = aY + min(row0 + ${r}u, p.M - 1u);`);
+  if (bT) for (const c of CS) for (let j = 0; j < 4; j++) init.push(`let bn${c}_${j} = bY + min(4u * col${c} + ${j}u, p.N - 1u);`);
+  if (aT) for (let q = 0; q < rows / 4; q++) init.push(`let aq${q} = min(row0 / 4u + ${q}u, p.M / 4u - 1u);`);
+  else for (const r of R) init.push(`let arow${r} = aY + min(row0 + ${r}u, p.M - 1u);`);
   for (const r of R) for (const c of CS) init.push(`var acc${r}_${c} = vec4f(0.0);`);
   const chunk: string[] = [];
-  for (const r of R) chunk.push(`let av${r} = textureLoad(At, vec2u(k4 + lane, arow${r}), 0);`);
-  for (let kk = 0; kk < 32; kk++) for (const c of CS) chunk.push(`let b${kk}_${c} = textureLoad(Bt, vec2u(col${c}, bY + k + ${kk}u), 0);`);
+  // aval(r, kk): A[row0 + r, k + kk], broadcast from the lane that fetched it.
+  let aval: (r: number, kk: number) => string;
+  if (aT) {
+    // Lane l fetches A[4q .. 4q+3, k + 8s + l] for row group q and step group s.
+    for (let q = 0; q < rows / 4; q++) for (let s = 0; s < 4; s++) chunk.push(`let at${q}_${s} = textureLoad(At, vec2u(aq${q}, aY + k + ${8 * s}u + lane), 0);`);
+    aval = (r, kk) => `subgroupBroadcast(at${r >> 2}_${kk >> 3}.${COMP[r % 4]}, ${kk % 8}u)`;
+  } else {
+    // Lane l fetches A[row, k + 4l .. k + 4l + 3].
+    for (const r of R) chunk.push(`let av${r} = textureLoad(At, vec2u(k4 + lane, arow${r}), 0);`);
+    aval = (r, kk) => `subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)`;
+  }
+  if (bT) {
+    // 8 texels per column give its 32 k; b{kk}_{c} is rebuilt from the 4 columns of the lane's vec4.
+    for (const c of CS) for (let j = 0; j < 4; j++) for (let g = 0; g < 8; g++) chunk.push(`let bt${c}_${j}_${g} = textureLoad(Bt, vec2u(k4 + ${g}u, bn${c}_${j}), 0);`);
+    for (let kk = 0; kk < 32; kk++) for (const c of CS) {
+      const parts = [0, 1, 2, 3].map((j) => `bt${c}_${j}_${kk >> 2}.${COMP[kk % 4]}`);
+      chunk.push(`let b${kk}_${c} = vec4f(${parts.join(", ")});`);
+    }
+  } else {
+    for (let kk = 0; kk < 32; kk++) for (const c of CS) chunk.push(`let b${kk}_${c} = textureLoad(Bt, vec2u(col${c}, bY + k + ${kk}u), 0);`);
+  }
   // Row-outer order: each row's 32 steps run together so its accumulators stay in registers.
   for (const r of R) {
     for (let kk = 0; kk < 32; kk++) {
       const upd = CS.map((c) => `acc${r}_${c} = fma(a, b${kk}_${c}, acc${r}_${c});`).join(" ");
-      chunk.push(`{ let a = vec4f(subgroupBroadcast(av${r}.${COMP[kk % 4]}, ${kk >> 2}u)); ${upd} }`);
+      chunk.push(`{ let a = vec4f(${aval(r, kk)}); ${upd} }`);
     }
   }
   const store: string[] = [];
