@@ -47,6 +47,7 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
   const inputs = Int32Array.from({ length: n }, (_, i) => (i * 31 + 7) % 256);
   const targets = Int32Array.from({ length: n }, (_, i) => (i * 17 + 3) % 256);
   const times: number[] = [];
+  const stats0 = { dispatches: 0, submits: 0 };
   /** Host time spent encoding each step (forward, backward, update) before its first read-back. */
   const encodeMs: number[] = [];
   let warmProfile: Record<string, { ms: number }> | null = null;
@@ -69,6 +70,7 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     times.push(performance.now() - t0);
     if (i === 0 && kernels) for (const k of Object.keys(kernels)) delete kernels[k]; // drop the warm-up step
     if (i === 0) warmProfile = structuredClone(await dev.profile()); // totals are cumulative (and may be a live object)
+    if (i === 0) Object.assign(stats0, dev.backend.stats?.() ?? {});
   }
   const gpuProfile = await dev.profile();
   if (gpuProfile && !kernels) {
@@ -84,7 +86,12 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
   return {
     shape: s.name, ms_per_step: +ms.toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
     vs_llmc_cpu: +(((n / ms) * 1000) / s.anchor).toFixed(3), steps,
-    encode_ms_per_step: +(encodeMs.slice(1).reduce((a, b) => a + b, 0) / warm.length).toFixed(1), kernel_ms_per_step: perStep,
+    encode_ms_per_step: +(encodeMs.slice(1).reduce((a, b) => a + b, 0) / warm.length).toFixed(1),
+    ...(dev.backend.stats ? {
+      dispatches_per_step: Math.round((dev.backend.stats().dispatches - stats0.dispatches) / steps),
+      submits_per_step: +((dev.backend.stats().submits - stats0.submits) / steps).toFixed(1),
+    } : {}),
+    kernel_ms_per_step: perStep,
   };
 }
 

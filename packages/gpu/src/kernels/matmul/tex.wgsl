@@ -49,6 +49,19 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool, withBias: bool) {
   if (row >= p.M || col4 >= p.n4) { return; }
   let base = cBase + row * p.N + 4u * col4;
+  // A full vec4: straight-line loads and stores (a per-lane access costs ~11 instructions on lavapipe, and at
+  // K = 128 the epilogue is a quarter of the kernel); the loop below handles the ragged last columns.
+  let c0 = 4u * col4;
+  if (c0 + 3u < p.N) {
+    var x = v;
+    if (withBias) { x += vec4f(bias[c0], bias[c0 + 1u], bias[c0 + 2u], bias[c0 + 3u]); }
+    if (accumulate) { x += vec4f(C[base], C[base + 1u], C[base + 2u], C[base + 3u]); }
+    C[base] = x.x;
+    C[base + 1u] = x.y;
+    C[base + 2u] = x.z;
+    C[base + 3u] = x.w;
+    return;
+  }
   for (var j = 0u; j < 4u; j++) {
     let c = 4u * col4 + j;
     if (c < p.N) {
