@@ -1,7 +1,10 @@
-// Times WGSL kernels that share fast.wgsl's bindings (C, A, B, bias, params) on square products, to take a kernel
-// apart: each entry is a kernel source; results are GFLOP/s (wall) and GFLOP per CPU-second, plus the max error
-// against a CPU product when --check is given (ablated kernels are wrong on purpose).
-// Run: bun packages/gpu/bench/ablate.ts <module.ts exporting `kernels: {name, wgsl, rowsPerWg, colsPerWg}[]`> [--size 1024]
+// Times matmul kernels on square products to take them apart (bench/tex-variants.ts lists tex.wgsl's blocks and
+// ablations). A kernel binds either like fast.wgsl (C, A, B, bias, params) or, with layout "tex", like tex.wgsl
+// (C, A texture, B texture, bias, params). Prints GFLOP/s from timestamp queries around the dispatches (slept
+// through, so Dawn's polling does not share the cores), wall GFLOP/s, GFLOP per CPU-second, the first run's ms
+// (lavapipe compiles then), and with --check the max error on a sample of outputs (ablated kernels are wrong on
+// purpose). Best of --rounds (3) runs of --reps (3) dispatches.
+// Run: bun packages/gpu/bench/ablate.ts <module exporting `kernels: AblateKernel[]`> [--size 1024] [--only a,b] [--check]
 import { openRawDevice } from "./raw-device.ts";
 
 export interface AblateKernel {
@@ -9,6 +12,8 @@ export interface AblateKernel {
   wgsl: string;
   rowsPerWg: number;
   colsPerWg: number;
+  /** "tex": bindings and params of tex.wgsl; default: those of fast.wgsl. */
+  layout?: "tex";
 }
 
 function arg(name: string): string | undefined {
@@ -48,6 +53,9 @@ const tex = (data: Float32Array, w4: number, h: number) => {
 const At = tex(a, n / 4, n), Bt = tex(b, n / 4, n);
 const U = dev.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
 dev.queue.writeBuffer(U, 0, new Uint32Array([n, n, n, 0, 0, 0, 0, 0]));
+// tex.wgsl's params: M, N, K (a multiple of 32), flags, aRows, bRows, sC, N/4.
+const Utex = dev.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+dev.queue.writeBuffer(Utex, 0, new Uint32Array([n, n, n, 0, 0, 0, 0, n / 4]));
 const out: Record<string, unknown> = {};
 for (const k of kernels) {
   if (only && !only.includes(k.name)) continue;
@@ -56,10 +64,17 @@ for (const k of kernels) {
   const errs = info.messages.filter((m) => m.type === "error");
   if (errs.length) { console.error(`${k.name}: ${errs.map((e) => `${e.lineNum}:${e.linePos} ${e.message}`).join("; ")}`); continue; }
   const pipeline = dev.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-  const all: GPUBindingResource[] = [{ buffer: Cb }, { buffer: Ab }, { buffer: Bb }, { buffer: bias }, { buffer: U }, At.createView(), Bt.createView()];
+  const all: GPUBindingResource[] = k.layout === "tex"
+    ? [{ buffer: Cb }, At.createView(), Bt.createView(), { buffer: bias }, { buffer: Utex }]
+    : [{ buffer: Cb }, { buffer: Ab }, { buffer: Bb }, { buffer: bias }, { buffer: U }];
+  // Bindings the kernel does not use are left out (layout "auto" drops them).
+  const used = (i: number) => new RegExp(`@binding\\(${i}\\) var[^;]*?(\\w+)\\s*:`).exec(k.wgsl)?.[1];
   const bg = dev.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
-    entries: all.map((resource, binding) => ({ binding, resource })).filter((e) => k.wgsl.includes(`@binding(${e.binding})`)),
+    entries: all.map((resource, binding) => ({ binding, resource })).filter((e) => {
+      const v = used(e.binding);
+      return v !== undefined && new RegExp(`\\b${v}\\b`).test(k.wgsl.slice(k.wgsl.indexOf("fn main")));
+    }),
   });
   const qs = dev.createQuerySet({ type: "timestamp", count: 2 });
   const qbuf = dev.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });

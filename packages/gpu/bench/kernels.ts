@@ -5,7 +5,8 @@
 import { acquireDevice } from "../src/device.ts";
 import { Runtime, type GpuBuf } from "../src/runtime.ts";
 import type { HeadDims, MatmulDims } from "../src/types.ts";
-import { hasFastMatmul, matmulBackward, matmulForward } from "../src/kernels/matmul/matmul.ts";
+import { gemm, hasFastMatmul, matmulBackward, matmulForward, type MatmulPath } from "../src/kernels/matmul/matmul.ts";
+import { isSoftwareAdapterName } from "../src/device.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention/attention.ts";
 import { runVariants } from "./matmul-variants/run.ts";
 
@@ -65,6 +66,18 @@ async function matmulGflops(M: number, N: number, K: number, which: "forward" | 
 const square: Record<string, number> = {};
 for (const n of quick ? [256, 512, 1024] : [256, 512, 1024, 2048]) square[n] = await matmulGflops(n, n, n, "forward");
 
+/** Every kernel that can run a square 1024 product here, by name (the table above uses the one matmul.ts picks). */
+const byKernel: Record<string, number> = {};
+for (const path of ["tex", "fast", "general"] as MatmulPath[]) {
+  if (path !== "general" && !hasFastMatmul(rt)) continue;
+  const n = 1024;
+  const a = buf(n * n, "a"), b = buf(n * n, "b"), c = buf(n * n, "c");
+  const g = { batch: 1, M: n, N: n, K: n, transA: false, transB: false, sA: 0, sB: 0, sC: 0 };
+  const s = await time(() => gemm(rt, c, a, b, null, g, false, path), path === "general" ? 1 : 3);
+  byKernel[path] = +((2 * n ** 3) / s / 1e9).toFixed(2);
+  for (const x of [a, b, c]) rt.free(x);
+}
+
 const gptShapes = [
   { name: "B=12 T=64 C=128", B: 12, T: 64, C: 128, H: 4 },
   { name: "B=8 T=256 C=384", B: 8, T: 256, C: 384, H: 6 },
@@ -104,6 +117,7 @@ try {
 }
 
 const adapter = rt.name;
+const software = isSoftwareAdapterName(rt.name);
 const robust = acq.robust;
 const fastPath = hasFastMatmul(rt);
 rt.destroy();
@@ -123,7 +137,17 @@ console.log(JSON.stringify({
   adapter,
   robustness: robust ? "on" : "off (disable_robustness)",
   timing: "wall clock: warmup, one call to estimate, then reps in one submit; sleeps 85% of the estimate before awaiting onSubmittedWorkDone (Dawn polls on the main thread)",
-  matmul: { kernel: fastPath ? "fast.wgsl (v35: subgroup-broadcast A, B tile in workgroup memory shared by 4 row groups, 32x4 outputs per invocation, row-outer order)" : "matmul.wgsl (general)", square_gflops: square, gpt },
+  matmul: {
+    kernel: !fastPath
+      ? "matmul.wgsl (general)"
+      : software
+        ? "tex.wgsl (operands in rgba32float textures; 24x12 or 32x8 outputs per invocation, A broadcast across 8 lanes)"
+        : "fast.wgsl (v35: subgroup-broadcast A, B tile in workgroup memory shared by 4 row groups, 32x4 outputs per invocation, row-outer order)",
+    square_gflops: square,
+    gpt,
+    square_1024_gflops_by_kernel: byKernel,
+    tex_blocks: "bun packages/gpu/bench/ablate.ts packages/gpu/bench/tex-variants.ts (GFLOP/s from timestamp queries)",
+  },
   attention,
   adamw: adamwResult,
   matmul_variants: variants,
