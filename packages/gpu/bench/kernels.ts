@@ -23,27 +23,25 @@ function buf(n: number, what: string): GpuBuf {
 }
 
 /**
- * Seconds per call of `enqueue`: one warmup call, one call to estimate, then `reps` calls in one submit. Dawn's
- * wait for the queue polls on the main thread and takes a core from lavapipe's two workers, so the timed run
- * sleeps through 85% of the estimated time before waiting.
+ * Seconds per call of `enqueue`: one warmup call, then the median of 3 timed runs of `reps` calls in one submit
+ * each. No sleeping before the wait: on a software adapter the runtime has lowered the main thread to nice 19, so
+ * Dawn's busy-polling wait no longer takes a core from lavapipe's workers (device.ts).
  */
 async function time(enqueue: () => void, reps: number): Promise<number> {
   enqueue();
   await rt.sync();
-  const e0 = performance.now();
-  enqueue();
-  await rt.sync();
-  const est = performance.now() - e0;
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) enqueue();
-  rt.flush();
-  await Bun.sleep(0.85 * est * reps);
-  await rt.sync();
-  return (performance.now() - t0) / 1000 / reps;
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) enqueue();
+    await rt.sync();
+    runs.push((performance.now() - t0) / 1000 / reps);
+  }
+  return runs.sort((x, y) => x - y)[1]!;
 }
 
-/** Enough reps for ~`budget` seconds at an assumed rate, at least 2 (1 for very large work). */
-function repsFor(flop: number, budget = 1.5, assumed = 5e9): number {
+/** Enough reps for ~`budget` seconds per timed run at an assumed rate, at least 2 (1 for very large work). */
+function repsFor(flop: number, budget = 0.5, assumed = 20e9): number {
   return Math.max(flop > 8e9 ? 1 : 2, Math.round((budget * assumed) / flop));
 }
 
@@ -136,7 +134,7 @@ if (!quick) {
 console.log(JSON.stringify({
   adapter,
   robustness: robust ? "on" : "off (disable_robustness)",
-  timing: "wall clock: warmup, one call to estimate, then reps in one submit; sleeps 85% of the estimate before awaiting onSubmittedWorkDone (Dawn polls on the main thread)",
+  timing: "wall clock: warmup, then the median of 3 runs of reps calls in one submit, each ending at onSubmittedWorkDone",
   matmul: {
     kernel: !fastPath
       ? "matmul.wgsl (general)"

@@ -84,7 +84,8 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     ? Object.fromEntries(Object.entries(kernels).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / steps).toFixed(1)]))
     : "timed in the separate profiled run (backend webgpu-profiled)";
   return {
-    shape: s.name, ms_per_step: +ms.toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
+    shape: s.name, ms_per_step: +ms.toFixed(1), ms_per_step_median: +[...warm].sort((x, y) => x - y)[warm.length >> 1]!.toFixed(1),
+    ms_per_step_min: +Math.min(...warm).toFixed(1), ms_per_step_max: +Math.max(...warm).toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
     vs_llmc_cpu: +(((n / ms) * 1000) / s.anchor).toFixed(3), steps,
     encode_ms_per_step: +(encodeMs.slice(1).reduce((a, b) => a + b, 0) / warm.length).toFixed(1),
     ...(dev.backend.stats ? {

@@ -71,7 +71,8 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
     }
   }
   const store: string[] = [];
-  for (const r of R) for (const c of CS) store.push(`outv[${r * cv + c}] = acc${r}_${c};`);
+  for (const c of CS) store.push(`let bv${c} = biasVec(colBase + ${8 * c}u);`);
+  for (const r of R) for (const c of CS) store.push(`outv[${r * cv + c}] = acc${r}_${c} + bv${c};`);
   return template
     .replace("//@INIT", init.join("\n  "))
     .replace("//@CHUNK", chunk.join("\n    "))

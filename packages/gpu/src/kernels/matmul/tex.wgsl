@@ -36,17 +36,29 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   }
   // The stores run as a loop over a private copy of the accumulators: one store site instead of ROWS * CV
   // inlined ones keeps lavapipe's compile time down (a per-lane store is a loop of its own there).
+  // The bias depends on the column only: loaded once per column group, added in registers.
   var outv: array<vec4f, ROWS_CV>;
   //@STORE
   let accumulate = (p.flags & 1u) != 0u;
-  let withBias = (p.flags & 2u) != 0u;
   let cBase = wid.z * p.sC;
   for (var i = 0u; i < ROWS_CV; i++) {
-    store(row0 + i / CVu, colBase + 8u * (i % CVu), outv[i], cBase, accumulate, withBias);
+    store(row0 + i / CVu, colBase + 8u * (i % CVu), outv[i], cBase, accumulate);
   }
 }
 
-fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool, withBias: bool) {
+/** bias[4*col4 .. 4*col4+3] (zero past N), or zero when the product has no bias (flags bit 1 clear). */
+fn biasVec(col4: u32) -> vec4f {
+  var b = vec4f(0.0);
+  if ((p.flags & 2u) == 0u) { return b; }
+  let c0 = 4u * col4;
+  if (c0 + 3u < p.N) { return vec4f(bias[c0], bias[c0 + 1u], bias[c0 + 2u], bias[c0 + 3u]); }
+  for (var j = 0u; j < 4u; j++) {
+    if (c0 + j < p.N) { b[j] = bias[c0 + j]; }
+  }
+  return b;
+}
+
+fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool) {
   if (row >= p.M || col4 >= p.n4) { return; }
   let base = cBase + row * p.N + 4u * col4;
   // A full vec4: straight-line loads and stores (a per-lane access costs ~11 instructions on lavapipe, and at
@@ -54,7 +66,6 @@ fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool, withBias: 
   let c0 = 4u * col4;
   if (c0 + 3u < p.N) {
     var x = v;
-    if (withBias) { x += vec4f(bias[c0], bias[c0 + 1u], bias[c0 + 2u], bias[c0 + 3u]); }
     if (accumulate) { x += vec4f(C[base], C[base + 1u], C[base + 2u], C[base + 3u]); }
     C[base] = x.x;
     C[base + 1u] = x.y;
@@ -66,7 +77,6 @@ fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool, withBias: 
     let c = 4u * col4 + j;
     if (c < p.N) {
       var x = v[j];
-      if (withBias) { x += bias[c]; }
       if (accumulate) { x += C[base + j]; }
       C[base + j] = x;
     }
