@@ -92,6 +92,17 @@ function pack(rt: Runtime, dst: GpuTex, src: GpuBuf, nb: number, rows: number, c
   rt.dispatch(trans ? PACK_T : PACK, [dst, src], params, [Math.ceil(w4 / 8), Math.ceil(hPad / 8), nb]);
 }
 
+/**
+ * Row blocks each tex.wgsl workgroup runs in turn: enough to leave about 24 workgroups (lavapipe pays a fixed cost
+ * per workgroup), at most 8. Measured at K = 128 (768 x 128 x 384/512): 16-20 GFLOP/s with one block per
+ * workgroup, 30-45 with 3-6. LATHE_TEX_RBS=n forces n (for measuring).
+ */
+function texRowBlocksPerWorkgroup(otherBlocks: number, rowBlocks: number): number {
+  const forced = Number(process.env.LATHE_TEX_RBS ?? 0);
+  if (forced > 0) return Math.min(forced, rowBlocks);
+  return Math.max(1, Math.min(8, rowBlocks, Math.floor((otherBlocks * rowBlocks) / 24)));
+}
+
 function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, flags: number): void {
   const { batch, M, N, K } = g;
   const t = texShapes(g);
@@ -105,13 +116,17 @@ function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | nu
   else pack(rt, bt, b, nbB, K, N, g.transB, g.sB, t.bW, t.k32);
   const block = texBlock(N);
   const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}`;
+  const colBlocks = Math.ceil(N / (32 * block.cv));
+  const rowBlocks = Math.ceil(M / block.rows);
+  const rbs = texRowBlocksPerWorkgroup(colBlocks * batch, rowBlocks);
   let spec = texSpecs.get(key);
   if (!spec) texSpecs.set(key, (spec = { name: "matmul.tex", code: texMatmulSource(block, t) }));
   const params = packParams([
     ["u", M], ["u", N], ["u", t.k32], ["u", flags],
     ["u", g.sA === 0 ? 0 : t.aT ? K : M], ["u", g.sB === 0 ? 0 : t.bT ? N : t.k32], ["u", g.sC], ["u", t.n4],
+    ["u", rbs], ["u", 0], ["u", 0], ["u", 0],
   ]);
-  rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0)], params, [Math.ceil(N / (32 * block.cv)), Math.ceil(M / block.rows), batch]);
+  rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0)], params, [colBlocks, Math.ceil(rowBlocks / rbs), batch]);
   rt.freeTexture(at);
   rt.freeTexture(bt);
 }

@@ -35,9 +35,12 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
   if (aT && rows % 4 !== 0) throw new Error(`texMatmulSource: transposed A needs rows divisible by 4 (got ${rows})`);
   const R = [...Array(rows).keys()];
   const CS = [...Array(cv).keys()];
+  const cols: string[] = [];
+  for (const c of CS) cols.push(`let col${c} = min(colBase + ${8 * c}u, p.n4 - 1u);`);
+  if (bT) for (const c of CS) for (let j = 0; j < 4; j++) cols.push(`let bn${c}_${j} = bY + min(4u * col${c} + ${j}u, p.N - 1u);`);
+  // The bias depends on the column only: loaded once per column group, added in registers.
+  for (const c of CS) cols.push(`let bv${c} = biasVec(colBase + ${8 * c}u);`);
   const init: string[] = [];
-  for (const c of CS) init.push(`let col${c} = min(colBase + ${8 * c}u, p.n4 - 1u);`);
-  if (bT) for (const c of CS) for (let j = 0; j < 4; j++) init.push(`let bn${c}_${j} = bY + min(4u * col${c} + ${j}u, p.N - 1u);`);
   if (aT) for (let q = 0; q < rows / 4; q++) init.push(`let aq${q} = min(row0 / 4u + ${q}u, p.M / 4u - 1u);`);
   else for (const r of R) init.push(`let arow${r} = aY + min(row0 + ${r}u, p.M - 1u);`);
   for (const r of R) for (const c of CS) init.push(`var acc${r}_${c} = vec4f(0.0);`);
@@ -71,12 +74,12 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
     }
   }
   const store: string[] = [];
-  for (const c of CS) store.push(`let bv${c} = biasVec(colBase + ${8 * c}u);`);
   for (const r of R) for (const c of CS) store.push(`outv[${r * cv + c}] = acc${r}_${c} + bv${c};`);
   return template
-    .replace("//@INIT", init.join("\n  "))
-    .replace("//@CHUNK", chunk.join("\n    "))
-    .replace("//@STORE", store.join("\n  "))
+    .replace("//@COLS", cols.join("\n  "))
+    .replace("//@ROWS", init.join("\n    "))
+    .replace("//@CHUNK", chunk.join("\n      "))
+    .replace("//@STORE", store.join("\n    "))
     .replaceAll("ROWS_CV", `${rows * cv}u`)
     .replaceAll("ROWSu", `${rows}u`)
     .replaceAll("CVu", `${cv}u`);

@@ -6,6 +6,8 @@
 //   Bt: texel (n/4, bRow) = B[k, n .. n+3], N padded to a multiple of 4, K rows padded to a multiple of 32.
 // Each invocation owns ROWS rows x 4*CV columns. A arrives in chunks of 32 k: lane l of the 8-lane group fetches
 // A[row, k+4l .. k+4l+3] and subgroupBroadcast hands every value to all lanes. tex.ts expands the //@ markers.
+// A workgroup (one 8-lane group) does `rbs` row blocks one after another: lavapipe's per-workgroup cost (it runs
+// each workgroup as a coroutine with a large frame) is then paid once per several blocks, which matters at K = 128.
 // flags: bit 0 accumulate into C, bit 1 add bias.
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
@@ -13,6 +15,7 @@ diagnostic(off, subgroup_uniformity);
 struct Params {
   M: u32, N: u32, K32: u32, flags: u32,
   aRows: u32, bRows: u32, sC: u32, n4: u32,
+  rbs: u32, pad0: u32, pad1: u32, pad2: u32,
 }
 
 @group(0) @binding(0) var<storage, read_write> C: array<f32>;  // (batch, M, N)
@@ -25,24 +28,27 @@ struct Params {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
         @builtin(subgroup_invocation_id) sl: u32) {
   let lane = sl & 7u;
-  let row0 = wid.y * ROWSu;
   let aY = wid.z * p.aRows;
   let bY = wid.z * p.bRows;
   let colBase = wid.x * (8u * CVu) + lid.x;  // vec4 column of group c is colBase + 8c
-  //@INIT
-  for (var k = 0u; k < p.K32; k += 32u) {
-    let k4 = k / 4u;
-    //@CHUNK
-  }
-  // The stores run as a loop over a private copy of the accumulators: one store site instead of ROWS * CV
-  // inlined ones keeps lavapipe's compile time down (a per-lane store is a loop of its own there).
-  // The bias depends on the column only: loaded once per column group, added in registers.
-  var outv: array<vec4f, ROWS_CV>;
-  //@STORE
   let accumulate = (p.flags & 1u) != 0u;
   let cBase = wid.z * p.sC;
-  for (var i = 0u; i < ROWS_CV; i++) {
-    store(row0 + i / CVu, colBase + 8u * (i % CVu), outv[i], cBase, accumulate);
+  //@COLS
+  for (var rb = 0u; rb < p.rbs; rb++) {
+    let row0 = (wid.y * p.rbs + rb) * ROWSu;
+    if (row0 >= p.M) { break; }
+    //@ROWS
+    for (var k = 0u; k < p.K32; k += 32u) {
+      let k4 = k / 4u;
+      //@CHUNK
+    }
+    // The stores run as a loop over a private copy of the accumulators: one store site instead of ROWS * CV
+    // inlined ones keeps lavapipe's compile time down (a per-lane store is a loop of its own there).
+    var outv: array<vec4f, ROWS_CV>;
+    //@STORE
+    for (var i = 0u; i < ROWS_CV; i++) {
+      store(row0 + i / CVu, colBase + 8u * (i % CVu), outv[i], cBase, accumulate);
+    }
   }
 }
 
