@@ -92,6 +92,8 @@ describe.skipIf(!rt)("the texture kernel matches the reference on any shape", ()
     ["copied transposed A (backward dB) 64x96x40", 1, 64, 96, 40, true, false, false, false, false],
     ["copied transposed B (backward dA) 2x(30x128x37) + bias", 2, 30, 128, 37, false, true, false, true, false],
     ["copied transposed A and B, batched b, accumulate 2x(128x64x12)", 2, 128, 64, 12, true, true, true, false, true],
+    ["several row blocks per workgroup, ragged last block: 200x64x1024 + bias", 1, 200, 64, 1024, false, false, false, true, false],
+    ["several row blocks per workgroup, batched: 3x(100x40x384) transB, accumulate", 3, 100, 40, 384, false, true, true, false, true],
   ];
   test.each(cases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
     const r = rt!;
