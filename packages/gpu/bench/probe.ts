@@ -1,5 +1,14 @@
-// Micro-probes of lavapipe's cost model: how many per-lane operations per second a body sustains.
-// Run: bun packages/gpu/bench/probe.ts [--only name,name]
+// Micro-probes of lavapipe's cost model: how many per-lane operations per second a loop body sustains (256
+// workgroups of 64 invocations, ITERS iterations of UNROLL copies of the body). Prints one line per probe and a
+// JSON object of G lane-ops/s. Run: bun packages/gpu/bench/probe.ts [--only name,name] [--fast]
+// What it showed on the 2-core EPYC (G lane-ops per CPU-second): storage loads ~0.2 (vec4) / ~0.8 (f32), the same
+// for uniform and per-lane addresses (lavapipe takes its scalar fast path only for constant offsets); workgroup
+// memory ~0.35-0.4 (vec4); uniform buffer ~0.55 (vec4); texel fetch ~0.3 (vec4) here, but in the matmul, where
+// fetch results feed many FMAs, textures beat storage buffers by ~1.7x (bench/ablate.ts); subgroupBroadcast ~5.4.
+// GALLIVM_DEBUG=asm with MESA_SHADER_CACHE_DISABLE=true prints the code (bench/asm-dump.ts): a storage load is,
+// per lane and per float, an exec-mask test, a bounds check against the descriptor's size and an insert, ~11
+// instructions; fma is split into vmulps + vaddps. Arithmetic probes are easy to fool: lavapipe's LLVM
+// reassociates, so loop-invariant operands get folded; only "fma" (dependent chains) is kept here.
 import { openRawDevice } from "./raw-device.ts";
 
 interface Probe {
@@ -23,23 +32,6 @@ const accRep = (f: (i: number, j: number) => string) => rep((j) => ACC.map((i) =
 
 const probes: Probe[] = [
   { name: "fma", pre: accDecl, body: accRep((i) => `acc${i} = fma(acc${i}, c1, c2);`), ops: 32 * U, post: accSum },
-  {
-    name: "fma-real",
-    pre: accDecl + ACC.map((i) => ` let k${i} = vec4f(f32(lid.x) * 0.001 + ${i}.5);`).join(""),
-    body: rep((j) => `{ let x = vec4f(f32(it) + ${j}.0); ${ACC.map((i) => `acc${i} = fma(x, k${i}, acc${i});`).join(" ")} }`),
-    ops: 32 * U,
-    post: accSum,
-  },
-  {
-    name: "fma-bcast-real",
-    pre: accDecl + ACC.map((i) => ` let k${i} = vec4f(f32(lid.x) * 0.001 + ${i}.5);`).join("") + " let xs = vec4f(f32(lid.x));",
-    body: rep((j) => `{ let x = vec4f(subgroupBroadcast(xs.${"xyzw"[j % 4]} + f32(it), ${j % 8}u)); ${ACC.map((i) => `acc${i} = fma(x, k${i}, acc${i});`).join(" ")} }`),
-    ops: 32 * U,
-    post: accSum,
-  },
-  { name: "add", pre: accDecl, body: accRep((i) => `acc${i} = acc${i} + c2;`), ops: 32 * U, post: accSum },
-  { name: "mul", pre: accDecl, body: accRep((i) => `acc${i} = acc${i} * c1;`), ops: 32 * U, post: accSum },
-  { name: "bcast-fma", pre: accDecl, body: accRep((i, j) => `acc${i} = fma(vec4f(subgroupBroadcast(c1.${"xyzw"[j % 4]}, ${i}u)), c2, acc${i});`), ops: 32 * U, post: accSum },
   { name: "bcast-only", pre: accDecl, body: accRep((i, j) => `acc${i}.x += subgroupBroadcast(acc${(i + 1) % 8}.${"xyzw"[j % 4]}, ${j % 8}u);`), ops: 8 * U, post: accSum },
   { name: "load-div-vec4", pre: "var s = vec4f(0.0);", body: rep((j) => `s += A4[((it * ${U}u + ${j}u) * 8u + lid.x) & 1023u];`), ops: U, post: "out4[gid.x] = s;" },
   { name: "load-div-f32", pre: "var s = 0.0;", body: rep((j) => `s += A1[((it * ${U}u + ${j}u) * 8u + lid.x) & 4095u];`), ops: U, post: "out4[gid.x] = vec4f(s);" },

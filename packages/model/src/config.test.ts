@@ -37,6 +37,10 @@ describe("train config", () => {
     ["90s", 90_000],
     ["1.5h", 5_400_000],
     ["500ms", 500],
+    ["9m30s", 570_000],
+    ["1h 15m", 4_500_000],
+    ["2min", 120_000],
+    ["45", 45_000],
     [30, 30_000],
     [0, 0],
   ] as const)("reads the duration %p as %d ms", (v, ms) => {
@@ -44,6 +48,7 @@ describe("train config", () => {
   });
   test("rejects a malformed time budget", () => {
     expect(() => resolveTrainConfig({ time_budget: "ten minutes" })).toThrow('/train/time_budget: not a duration (got "ten minutes")');
+    expect(() => resolveTrainConfig({ time_budget: "9m30" })).toThrow("not a duration");
   });
 });
 

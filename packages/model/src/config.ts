@@ -150,14 +150,16 @@ export function resolveTrainConfig(section: unknown, pointer = "/train"): TrainC
   return cfg;
 }
 
-/** "10m", "90s", "1.5h", "500ms" or a number of seconds → milliseconds (0 = none). */
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** "10m", "90s", "1.5h", "500ms", "9m30s", "1h 15m" or a number of seconds → milliseconds (0 = none). */
 export function parseDuration(v: number | string, pointer = "/train/time_budget"): number {
   if (typeof v === "number") return v * 1000;
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|min|h)?\s*$/.exec(v);
-  if (!m) throw new ModelConfigError(pointer, v, "not a duration", 'write e.g. "10m", "90s", "1.5h" or a number of seconds');
-  const x = Number(m[1]);
-  const unit = m[2] ?? "s";
-  return x * (unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "h" ? 3_600_000 : 60_000);
+  const bare = /^\s*([0-9]+(?:\.[0-9]+)?)\s*$/.exec(v);
+  if (bare) return Number(bare[1]) * 1000;
+  const parts = /^\s*(?:[0-9]+(?:\.[0-9]+)?\s*(?:ms|min|s|m|h)\s*)+$/.test(v) ? [...v.matchAll(/([0-9]+(?:\.[0-9]+)?)\s*(ms|min|s|m|h)/g)] : [];
+  if (parts.length === 0) throw new ModelConfigError(pointer, v, "not a duration", 'write e.g. "10m", "90s", "9m30s", "1.5h" or a number of seconds');
+  return parts.reduce((ms, p) => ms + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
 }
 
 /** Feed-forward hidden width for a block of width C. */

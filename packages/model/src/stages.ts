@@ -54,7 +54,7 @@ export function modelStages(ctx: PlanContext, deps: { clean: StageDef; tokenizer
     title: `sample ${sampleSection.max_tokens} tokens`,
     async run(c: StageContext) {
       const s = sampleSection;
-      let line = "";
+      let line = s.prompt; // the log shows the prompt and its continuation, as sample.txt does
       const r = await generate({
         trainDir: c.inputs.train as string,
         tokenizerDir: c.inputs.tokenizer as string,

@@ -364,7 +364,7 @@ export interface Train {
    */
   tokens: number;
   /**
-   * Stop cleanly and save after this much wall time, e.g. "10m", "90s", "1.5h" (0 = no time budget). Where the run stops then depends on the machine's speed.
+   * Stop cleanly and save after this much wall time, e.g. "10m", "90s", "9m30s", "1.5h" (0 = no time budget). Where the run stops then depends on the machine's speed.
    */
   time_budget: string | number;
   /**
