@@ -53,7 +53,6 @@ function fastOk(rt: Runtime, g: Gemm): boolean {
   return hasFastMatmul(rt) && g.N % 4 === 0 && g.K % 4 === 0;
 }
 
-
 /**
  * How tex.wgsl gets g's operands and the texture sizes (texels). A transposed operand is copied as stored (aT/bT
  * layouts) when its rows are a multiple of 256 bytes and K needs no zero padding; otherwise pack.wgsl transposes.

@@ -1,8 +1,9 @@
 // Expands tex.wgsl for a given block: ROWS rows x 4*CV columns per invocation, the row loop and the 32 k steps of
 // a chunk unrolled at source level (subgroupBroadcast takes a constant lane; lavapipe keeps named values in
-// registers but spills arrays). Blocks measured by bench/ablate.ts at 1024^3 on lavapipe, GFLOP/s from timestamp
-// queries: 24 x 12 and 32 x 12 52, 32 x 16 51, 24 x 16 48, 32 x 8 45, 16 x 16 44, 48 x 8 35 (spills), against 28
-// for fast.wgsl. 24 x 12 is used when N is a multiple of 96 (no wasted columns), else 32 x 8.
+// registers but spills arrays). Blocks measured at 1024^3 on lavapipe (bench/ablate.ts with bench/tex-variants.ts,
+// GFLOP/s from timestamp queries, +-10% run to run): 16 x 8 45.5, 32 x 8 47.8, 48 x 8 52.3, 24 x 12 50.8,
+// 32 x 12 52.1, 16 x 16 44.8, 32 x 16 49.0, against 28 for fast.wgsl; compile time grows with the block (48 x 8
+// 5 s, 32 x 16 10 s, 32 x 8 2.5 s). 24 x 12 is used when N is a multiple of 96 (no wasted columns), else 32 x 8.
 import template from "./tex.wgsl" with { type: "text" };
 
 /** A block shape: rows per invocation and vec4 columns per lane. */
