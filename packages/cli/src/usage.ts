@@ -20,6 +20,8 @@ export function mainHelp(): string {
     "",
     "Environment:",
     "  LATHE_CACHE    Cache directory (default: <repo>/cache)",
+    "  LATHE_ADAPTER  Pick a WebGPU adapter by name substring (lathe doctor lists what was found)",
+    "  LATHE_NICE=0   Keep the main thread's priority on a software adapter (default: nice 19, see lathe doctor)",
     "",
     'Run "lathe help <command>" for the options of a command.',
   ].join("\n");

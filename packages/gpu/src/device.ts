@@ -128,6 +128,8 @@ export interface DoctorReport {
   readonly adapter: string | null;
   readonly backend: BackendName | null;
   readonly robust: boolean;
+  /** The main thread was lowered to nice 19 for a software adapter (see yieldCoresToWorkers). */
+  readonly niced: boolean;
   readonly limits: Readonly<Record<string, number>>;
   readonly features: readonly string[];
   /** Every adapter feature, not only the ones Lathe asks for. */
@@ -144,14 +146,14 @@ export async function doctor(): Promise<DoctorReport> {
     const limits: Record<string, number> = {};
     for (const k of LIMITS) limits[k] = d.device.limits[k];
     const report: DoctorReport = {
-      ok: true, adapter: d.adapterName, backend: d.backend, robust: d.robust, limits, features: d.features,
+      ok: true, adapter: d.adapterName, backend: d.backend, robust: d.robust, niced: d.niced, limits, features: d.features,
       adapterFeatures: [...d.adapter.features].map(String).sort(), tried: [], installHint: null,
     };
     d.device.destroy();
     return report;
   } catch (e) {
     if (!(e instanceof NoAdapterError)) throw e;
-    return { ok: false, adapter: null, backend: null, robust: false, limits: {}, features: [], adapterFeatures: [], tried: e.tried, installHint: e.installHint };
+    return { ok: false, adapter: null, backend: null, robust: false, niced: false, limits: {}, features: [], adapterFeatures: [], tried: e.tried, installHint: e.installHint };
   }
 }
 
@@ -166,6 +168,7 @@ export function formatDoctor(r: DoctorReport): string {
     `webgpu: ${r.adapter}`,
     `  backend:    ${r.backend}${r.backend === "opengles" ? " (compatibility mode)" : ""}`,
     `  robustness: ${r.robust ? "on (LATHE_ROBUSTNESS=1)" : "off (disable_robustness)"}`,
+    ...(r.niced ? [`  cpu:        software adapter: the main thread runs at nice 19 so Dawn's waits leave the cores to its workers (LATHE_NICE=0: off)`] : []),
     `  features:   ${r.features.join(", ") || "(none of shader-f16, subgroups, timestamp-query)"}`,
     `  limits:`,
     ...Object.entries(r.limits).map(([k, v]) => `    ${k.padEnd(36)} ${/Size$/.test(k) ? mib(v) : v}`),

@@ -29,7 +29,7 @@ test("checkFits names the tensor, its shape, bytes and the limit it exceeds", ()
 
 test("doctor without an adapter prints what was tried and the install command", () => {
   const text = formatDoctor({
-    ok: false, adapter: null, backend: null, robust: false, limits: {}, features: [], adapterFeatures: [],
+    ok: false, adapter: null, backend: null, robust: false, niced: false, limits: {}, features: [], adapterFeatures: [],
     tried: ["vulkan: no adapter", "opengles: no adapter"], installHint: "run `bash scripts/setup.sh`",
   });
   expect(text).toBe("webgpu: no adapter\n  tried vulkan: no adapter\n  tried opengles: no adapter\n  fix: run `bash scripts/setup.sh`");
