@@ -4,6 +4,7 @@
 // vector code (~4 per float); see bench/probe.ts and bench/ablate.ts. pack.wgsl lays the operands out:
 //   At: texel (k/4, aRow) = A[row, k .. k+3], K padded with zeros to a multiple of 32 (rows of batch b at b*aRows);
 //   Bt: texel (n/4, bRow) = B[k, n .. n+3], N padded to a multiple of 4, K rows padded to a multiple of 32.
+// (With tex.ts's aT/bT layouts, a transposed operand is read as copied from its buffer instead.)
 // Each invocation owns ROWS rows x 4*CV columns. A arrives in chunks of 32 k: lane l of the 8-lane group fetches
 // A[row, k+4l .. k+4l+3] and subgroupBroadcast hands every value to all lanes. tex.ts expands the //@ markers.
 // A workgroup (one 8-lane group) does `rbs` row blocks one after another: lavapipe's per-workgroup cost (it runs
@@ -68,7 +69,7 @@ fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool) {
   if (row >= p.M || col4 >= p.n4) { return; }
   let base = cBase + row * p.N + 4u * col4;
   // A full vec4: straight-line loads and stores (a per-lane access costs ~11 instructions on lavapipe, and at
-  // K = 128 the epilogue is a quarter of the kernel); the loop below handles the ragged last columns.
+  // K = 128 the epilogue is a large share of the kernel); the loop below handles the ragged last columns.
   let c0 = 4u * col4;
   if (c0 + 3u < p.N) {
     var x = v;
