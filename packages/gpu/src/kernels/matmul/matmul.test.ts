@@ -163,3 +163,16 @@ describe.skipIf(!rt)("determinism", () => {
     expect(Array.from(await runOnce())).toEqual(Array.from(await runOnce()));
   }, TIMEOUT);
 });
+
+describe.skipIf(!rt)("products too tall for a texture", () => {
+  test("a product with more rows than maxTextureDimension2D still matches the reference (storage-buffer kernel)", async () => {
+    const r = rt!;
+    const M = r.limits.maxTextureDimension2D + 3, K = 8, N = 4;
+    const a = rand(M * K, 41), b = rand(K * N, 42);
+    const want = new Float32Array(M * N);
+    matmulForwardRef(want, a, b, null, { batch: 1, M, N, K, bBatched: false }, { transA: false, transB: false });
+    const out = upload(r, new Float32Array(M * N));
+    matmulForward(r, out, upload(r, a), upload(r, b), null, { batch: 1, M, N, K, bBatched: false }, { transA: false, transB: false });
+    expect(relErr(await download(r, out, M * N), want)).toBeLessThan(TOL);
+  }, TIMEOUT);
+});
