@@ -156,7 +156,9 @@ function diagnose(e: ErrorObject, prefix: string): Diagnosis {
     case "pattern": {
       const name = e.propertyName;
       if (name !== undefined) return { pointer: `${p}/${pointerSegment(name)}`, message: `${p}/${pointerSegment(name)} is not a valid name: it must match ${params.pattern}`, hint: "use letters, digits, _ and -, starting with a letter or _.", key: true };
-      return { pointer: p, message: `${at} must match the pattern ${params.pattern}, got ${got}`, hint: "" };
+      // A field whose schema lists `examples` (a duration, say) gets them as the hint.
+      const examples = Array.isArray(parent.examples) ? parent.examples.map((x) => JSON.stringify(x)).join(", ") : "";
+      return { pointer: p, message: `${at} must match the pattern ${params.pattern}, got ${got}`, hint: examples ? `write e.g. ${examples}.` : "" };
     }
     case "required":
       return { pointer: p, message: `${at} is missing the key "${params.missingProperty}"`, hint: `add \`${params.missingProperty}:\`.` };
