@@ -6,7 +6,6 @@ import { acquireDevice } from "../src/device.ts";
 import { Runtime, type GpuBuf } from "../src/runtime.ts";
 import type { HeadDims, MatmulDims } from "../src/types.ts";
 import { gemm, hasFastMatmul, matmulBackward, matmulForward, type MatmulPath } from "../src/kernels/matmul/matmul.ts";
-import { isSoftwareAdapterName } from "../src/device.ts";
 import { attentionBackward, attentionForward } from "../src/kernels/attention/attention.ts";
 import { runVariants } from "./matmul-variants/run.ts";
 
@@ -115,7 +114,7 @@ try {
 }
 
 const adapter = rt.name;
-const software = isSoftwareAdapterName(rt.name);
+const software = rt.software;
 const robust = acq.robust;
 const fastPath = hasFastMatmul(rt);
 rt.destroy();

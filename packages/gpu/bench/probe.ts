@@ -19,7 +19,6 @@ interface Probe {
   ops: number;
   pre?: string;
   post: string;
-  wg?: number;
 }
 
 const ACC = [...Array(8).keys()];
@@ -72,7 +71,7 @@ diagnostic(off, subgroup_uniformity);
 struct UB { v: array<vec4f, 1024> }
 @group(0) @binding(4) var<uniform> Ub: UB;
 ${p.decl ?? ""}
-@compute @workgroup_size(${p.wg ?? 64})
+@compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let c1 = vec4f(1.0001 + f32(lid.x) * 1e-7);
   let c2 = vec4f(1e-6);

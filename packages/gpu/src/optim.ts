@@ -66,18 +66,13 @@ export function gradNormSquared(params: readonly Tensor[]): Tensor | null {
 /** Global L2 norm of all grads; when over maxNorm, scales every grad by maxNorm/norm. Returns the norm before clipping. */
 export async function clipGradNorm(params: readonly Tensor[], maxNorm: number): Promise<number> {
   f32Params("clipGradNorm", params);
-  const withGrad = params.filter((p) => p.grad);
-  if (withGrad.length === 0) return 0;
-  const dev = withGrad[0].device;
-  const parts = dev.empty([withGrad.length], "f32", { name: "gradnorm.parts" });
-  withGrad.forEach((p, i) => dev.backend.sumSquares(parts.buf, i, p.grad!.buf, p.size));
-  const total = dev.empty([1], "f32", { name: "gradnorm" });
-  dev.backend.sum(total.buf, parts.buf, withGrad.length);
-  const norm = Math.sqrt((await total.read())[0]);
-  for (const t of [parts, total]) t.dispose();
+  const normSq = gradNormSquared(params);
+  if (!normSq) return 0;
+  const norm = Math.sqrt((await normSq.read())[0]);
+  normSq.dispose();
   if (norm > maxNorm && Number.isFinite(norm)) {
     const s = maxNorm / (norm + 1e-6);
-    for (const p of withGrad) p.device.backend.scale(p.grad!.buf, p.grad!.buf, s, p.size);
+    for (const p of params) if (p.grad) p.device.backend.scale(p.grad.buf, p.grad.buf, s, p.size);
   }
   return norm;
 }

@@ -4,7 +4,7 @@
 // One piece (over 400 lines) because the encoder, the pool, the uniform ring and the waits share state that must
 // change together at each submit; splitting them would spread one invariant across files.
 import { CapacityError, DeviceLostError, GpuKernelError } from "./errors.ts";
-import type { AcquiredDevice } from "./device.ts";
+import { type AcquiredDevice, isSoftwareAdapterName } from "./device.ts";
 
 /** Dispatches per submit before an automatic flush. */
 const MAX_PENDING = 1024;
@@ -76,6 +76,8 @@ export class Runtime {
   readonly limits: GPUSupportedLimits;
   readonly features: readonly string[];
   readonly name: string;
+  /** The adapter runs kernels on this machine's CPU (lavapipe, SwiftShader): kernels pick CPU-friendly variants. */
+  readonly software: boolean;
   #acq: AcquiredDevice;
   #pipelines = new Map<string, Map<string, GPUComputePipeline>>();
   #bindGroups = new Map<string, GPUBindGroup>();
@@ -118,6 +120,7 @@ export class Runtime {
     this.limits = acq.device.limits;
     this.features = acq.features;
     this.name = acq.adapterName;
+    this.software = isSoftwareAdapterName(acq.adapterName);
     if (process.env.LATHE_GPU_PROFILE === "1" && acq.features.includes("timestamp-query")) this.#profiler = new Profiler(acq.device);
     this.#uniform = this.device.createBuffer({ size: UNIFORM_RING, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: "lathe.params" });
     this.device.lost.then((info) => {

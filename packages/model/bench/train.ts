@@ -78,7 +78,6 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     for (const [k, v] of Object.entries(gpuProfile)) kernels[k] = v.ms - (warmProfile?.[k]?.ms ?? 0);
   }
   const warm = times.slice(1); // first step compiles pipelines / warms the JIT
-  if (process.env.LATHE_BENCH_STEPS === "1") console.error(warm.map((t) => t.toFixed(0)).join(" "));
   const ms = warm.reduce((a, b) => a + b, 0) / warm.length;
   const flops = estimate(cfg, s.B).flopsPerToken;
   const perStep = kernels

@@ -62,19 +62,26 @@ const forwardCases: Case[] = [
   ["fast batched 3x(17x36x12) transA, batched b", 3, 17, 36, 12, true, false, true, false, false],
 ];
 
+/**
+ * Runs one forward case on random inputs (seeds seed..seed+3) against the CPU reference: through matmulForward
+ * (the kernel matmul.ts picks), or through gemm on the given kernel.
+ */
+async function expectForward(r: Runtime, c: Case, seed: number, path: MatmulPath = "auto"): Promise<void> {
+  const [, batch, M, K, N, transA, transB, bBatched, withBias, accumulate] = c;
+  const d: MatmulDims = { batch, M, N, K, bBatched };
+  const o: MatmulOpts = { transA, transB };
+  const a = rand(batch * M * K, seed), b = rand((bBatched ? batch : 1) * K * N, seed + 1), bias = withBias ? rand(N, seed + 2) : null;
+  const init = rand(batch * M * N, seed + 3);
+  const want = init.slice();
+  matmulForwardRef(want, a, b, bias, d, o, accumulate);
+  const [ga, gb, gbias, gout] = [upload(r, a), upload(r, b), bias ? upload(r, bias) : null, upload(r, init)];
+  if (path === "auto") matmulForward(r, gout, ga, gb, gbias, d, o, accumulate);
+  else gemm(r, gout, ga, gb, gbias, { batch, M, N, K, transA, transB, sA: M * K, sB: bBatched ? K * N : 0, sC: M * N }, accumulate, path);
+  expect(relErr(await download(r, gout, want.length), want)).toBeLessThan(TOL);
+}
+
 describe.skipIf(!rt)("matmul forward matches the reference", () => {
-  test.each(forwardCases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
-    const r = rt!;
-    const d: MatmulDims = { batch, M, N, K, bBatched };
-    const o: MatmulOpts = { transA, transB };
-    const a = rand(batch * M * K, 1), b = rand((bBatched ? batch : 1) * K * N, 2), bias = withBias ? rand(N, 3) : null;
-    const init = rand(batch * M * N, 4);
-    const want = init.slice();
-    matmulForwardRef(want, a, b, bias, d, o, accumulate);
-    const [ga, gb, gbias, gout] = [upload(r, a), upload(r, b), bias ? upload(r, bias) : null, upload(r, init)];
-    matmulForward(r, gout, ga, gb, gbias, d, o, accumulate);
-    expect(relErr(await download(r, gout, want.length), want)).toBeLessThan(TOL);
-  }, TIMEOUT);
+  test.each(forwardCases.map((c) => [c[0], c] as const))("%s", (_name, c) => expectForward(rt!, c, 1), TIMEOUT);
 });
 
 describe.skipIf(!rt)("the texture kernel matches the reference on any shape", () => {
@@ -95,17 +102,9 @@ describe.skipIf(!rt)("the texture kernel matches the reference on any shape", ()
     ["several row blocks per workgroup, ragged last block: 200x64x1024 + bias", 1, 200, 64, 1024, false, false, false, true, false],
     ["several row blocks per workgroup, batched: 3x(100x40x384) transB, accumulate", 3, 100, 40, 384, false, true, true, false, true],
   ];
-  test.each(cases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
-    const r = rt!;
-    if (!hasFastMatmul(r)) return console.log("skipping: adapter has no subgroups of >= 8 lanes");
-    const a = rand(batch * M * K, 31), b = rand((bBatched ? batch : 1) * K * N, 32), bias = withBias ? rand(N, 33) : null;
-    const init = rand(batch * M * N, 34);
-    const want = init.slice();
-    matmulForwardRef(want, a, b, bias, { batch, M, N, K, bBatched }, { transA, transB }, accumulate);
-    const out = upload(r, init);
-    const g = { batch, M, N, K, transA, transB, sA: M * K, sB: bBatched ? K * N : 0, sC: M * N };
-    gemm(r, out, upload(r, a), upload(r, b), bias ? upload(r, bias) : null, g, accumulate, "tex");
-    expect(relErr(await download(r, out, want.length), want)).toBeLessThan(TOL);
+  test.each(cases.map((c) => [c[0], c] as const))("%s", async (_name, c) => {
+    if (!hasFastMatmul(rt!)) return console.log("skipping: adapter has no subgroups of >= 8 lanes");
+    await expectForward(rt!, c, 31, "tex");
   }, TIMEOUT);
 });
 

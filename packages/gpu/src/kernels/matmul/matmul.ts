@@ -5,7 +5,6 @@
 // >= 8 lanes) with transposed operands first copied by transpose.wgsl; everything else goes to the general
 // strided kernel matmul.wgsl.
 // Dimension letters: M rows of the output, N its columns, K the contracted dim, R = batch*M stacked rows.
-import { isSoftwareAdapterName } from "../../device.ts";
 import { packParams, type GpuBuf, type GpuTex, type KernelSpec, type Runtime } from "../../runtime.ts";
 import type { MatmulDims, MatmulOpts } from "../../types.ts";
 import { FAST_RG, FAST_ROWS, fastMatmulSource } from "./fast.ts";
@@ -57,7 +56,21 @@ function fastOk(rt: Runtime, g: Gemm): boolean {
  * How tex.wgsl gets g's operands and the texture sizes (texels). A transposed operand is copied as stored (aT/bT
  * layouts) when its rows are a multiple of 256 bytes and K needs no zero padding; otherwise pack.wgsl transposes.
  */
-function texShapes(g: Gemm): { k32: number; n4: number; aT: boolean; bT: boolean; aW: number; aH: number; bW: number; bH: number } {
+interface TexShapes {
+  readonly k32: number;
+  readonly n4: number;
+  /** Matrices of A and of B in the textures (1 when shared over the batch). */
+  readonly nbA: number;
+  readonly nbB: number;
+  readonly aT: boolean;
+  readonly bT: boolean;
+  readonly aW: number;
+  readonly aH: number;
+  readonly bW: number;
+  readonly bH: number;
+}
+
+function texShapes(g: Gemm): TexShapes {
   const k32 = Math.ceil(g.K / 32) * 32;
   const n4 = Math.ceil(g.N / 4);
   const nbA = g.sA === 0 ? 1 : g.batch;
@@ -65,16 +78,20 @@ function texShapes(g: Gemm): { k32: number; n4: number; aT: boolean; bT: boolean
   const aT = g.transA && g.M % 64 === 0 && g.K % 32 === 0 && g.sA % 4 === 0;
   const bT = g.transB && g.K % 64 === 0 && g.sB % 4 === 0;
   return {
-    k32, n4, aT, bT,
+    k32, n4, nbA, nbB, aT, bT,
     aW: aT ? g.M / 4 : k32 / 4, aH: nbA * (aT ? g.K : g.M),
     bW: bT ? g.K / 4 : n4, bH: nbB * (bT ? g.N : k32),
   };
 }
 
-function texOk(rt: Runtime, g: Gemm): boolean {
+function texFits(rt: Runtime, g: Gemm, t: TexShapes): boolean {
   const lim = rt.limits.maxTextureDimension2D;
-  const t = texShapes(g);
   return hasFastMatmul(rt) && Math.max(t.aW, t.aH, t.bW, t.bH) <= lim && g.batch <= rt.limits.maxComputeWorkgroupsPerDimension;
+}
+
+/** Copies nb matrices of `rows` rows of `rowFloats` floats (sIn apart in src) to texture rows nb*hPad apart. */
+function copyMatrices(rt: Runtime, dst: GpuTex, src: GpuBuf, nb: number, sIn: number, rowFloats: number, rows: number, hPad: number): void {
+  for (let b = 0; b < nb; b++) rt.copyToTexture(dst, src, b * sIn * 4, rowFloats * 4, rowFloats / 4, rows, b * hPad);
 }
 
 /**
@@ -83,10 +100,7 @@ function texOk(rt: Runtime, g: Gemm): boolean {
  * bytes, no zero padding needed), else pack.wgsl.
  */
 function pack(rt: Runtime, dst: GpuTex, src: GpuBuf, nb: number, rows: number, cols: number, trans: boolean, sIn: number, w4: number, hPad: number): void {
-  if (!trans && cols % 64 === 0 && w4 * 4 === cols && hPad === rows && sIn % 4 === 0) {
-    for (let b = 0; b < nb; b++) rt.copyToTexture(dst, src, b * sIn * 4, cols * 4, w4, rows, b * hPad);
-    return;
-  }
+  if (!trans && cols % 64 === 0 && w4 * 4 === cols && hPad === rows && sIn % 4 === 0) return copyMatrices(rt, dst, src, nb, sIn, cols, rows, hPad);
   const params = packParams([["u", rows], ["u", cols], ["u", sIn], ["u", w4], ["u", hPad], ["u", 0], ["u", 0], ["u", 0]]);
   rt.dispatch(trans ? PACK_T : PACK, [dst, src], params, [Math.ceil(w4 / 8), Math.ceil(hPad / 8), nb]);
 }
@@ -96,23 +110,20 @@ function pack(rt: Runtime, dst: GpuTex, src: GpuBuf, nb: number, rows: number, c
  * per workgroup), at most 8. Measured at K = 128 (768 x 128 x 384/512): 16-20 GFLOP/s with one block per
  * workgroup, 30-45 with 3-6. LATHE_TEX_RBS=n forces n (for measuring).
  */
+const FORCED_RBS = Number(process.env.LATHE_TEX_RBS ?? 0);
 function texRowBlocksPerWorkgroup(otherBlocks: number, rowBlocks: number): number {
-  const forced = Number(process.env.LATHE_TEX_RBS ?? 0);
-  if (forced > 0) return Math.min(forced, rowBlocks);
+  if (FORCED_RBS > 0) return Math.min(FORCED_RBS, rowBlocks);
   return Math.max(1, Math.min(8, rowBlocks, Math.floor((otherBlocks * rowBlocks) / 24)));
 }
 
-function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, flags: number): void {
+function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, t: TexShapes, flags: number): void {
   const { batch, M, N, K } = g;
-  const t = texShapes(g);
   const at = rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
   const bt = rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
-  const nbA = g.sA === 0 ? 1 : batch;
-  const nbB = g.sB === 0 ? 1 : batch;
-  if (t.aT) for (let i = 0; i < nbA; i++) rt.copyToTexture(at, a, i * g.sA * 4, M * 4, M / 4, K, i * K);
-  else pack(rt, at, a, nbA, M, K, g.transA, g.sA, t.aW, M);
-  if (t.bT) for (let i = 0; i < nbB; i++) rt.copyToTexture(bt, b, i * g.sB * 4, K * 4, K / 4, N, i * N);
-  else pack(rt, bt, b, nbB, K, N, g.transB, g.sB, t.bW, t.k32);
+  if (t.aT) copyMatrices(rt, at, a, t.nbA, g.sA, M, K, K);
+  else pack(rt, at, a, t.nbA, M, K, g.transA, g.sA, t.aW, M);
+  if (t.bT) copyMatrices(rt, bt, b, t.nbB, g.sB, K, N, N);
+  else pack(rt, bt, b, t.nbB, K, N, g.transB, g.sB, t.bW, t.k32);
   const block = texBlock(N);
   const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}`;
   const colBlocks = Math.ceil(N / (32 * block.cv));
@@ -144,7 +155,10 @@ export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf 
   if (batch === 0 || M === 0 || N === 0) return;
   const flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
   const want = path === "auto" && ENV_PATH ? ENV_PATH : path;
-  if (want === "tex" || (want === "auto" && isSoftwareAdapterName(rt.name) && texOk(rt, g))) return texGemm(rt, c, a, b, bias, g, flags);
+  if (want === "tex" || (want === "auto" && rt.software)) {
+    const t = texShapes(g);
+    if (want === "tex" || texFits(rt, g, t)) return texGemm(rt, c, a, b, bias, g, t, flags);
+  }
   const useFast = want === "fast" || (want === "auto" && fastOk(rt, g));
   if (!useFast) {
     const params = packParams([
