@@ -54,8 +54,8 @@ const At = tex(a, n / 4, n), Bt = tex(b, n / 4, n);
 const U = dev.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
 dev.queue.writeBuffer(U, 0, new Uint32Array([n, n, n, 0, 0, 0, 0, 0]));
 // tex.wgsl's params: M, N, K (a multiple of 32), flags, aRows, bRows, sC, N/4.
-const Utex = dev.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-dev.queue.writeBuffer(Utex, 0, new Uint32Array([n, n, n, 0, 0, 0, 0, n / 4]));
+const Utex = dev.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+dev.queue.writeBuffer(Utex, 0, new Uint32Array([n, n, n, 0, 0, 0, 0, n / 4, 1, 0, 0, 0]));
 const out: Record<string, unknown> = {};
 for (const k of kernels) {
   if (only && !only.includes(k.name)) continue;

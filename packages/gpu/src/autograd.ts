@@ -1,6 +1,7 @@
 // Reverse-mode autograd: ops attach a TapeNode to their output when an input requires grad; backward(loss)
 // walks the nodes in reverse topological order, accumulates gradients, fills .grad of leaves and frees the tape.
 import { ShapeError } from "./errors.ts";
+import { gradSlot, slotSettled } from "./flat.ts";
 import type { Device, TapeNode, Tensor } from "./tensor.ts";
 import type { DType } from "./types.ts";
 
@@ -80,9 +81,18 @@ export function backward(loss: Tensor): void {
     grads.delete(t);
     const node = t.node;
     if (!node) {
+      const slot = gradSlot(t);
       if (t.grad) {
         accumulateInto(dev, t.grad, g, t.size, t.dtype);
         g.dispose();
+      } else if (slot) {
+        // A flattened param's grad lives in its slot (flat.ts); ops write it there directly through gradOutput().
+        if (g !== slot) {
+          dev.backend.copy(slot.buf, g.buf, t.size);
+          g.dispose();
+        }
+        slotSettled(slot);
+        t.grad = slot;
       } else {
         t.grad = dev.keep(g);
       }
@@ -110,10 +120,12 @@ export function backward(loss: Tensor): void {
   for (const g of grads.values()) g.dispose();
 }
 
-/** Dispose the .grad of each tensor. */
+/** Dispose the .grad of each tensor (a flattened param's grad slot is kept for the next backward). */
 export function zeroGrad(params: readonly Tensor[]): void {
   for (const p of params) {
-    p.grad?.dispose();
+    const slot = gradSlot(p);
+    if (slot) slotSettled(slot);
+    if (p.grad !== slot) p.grad?.dispose();
     p.grad = null;
   }
 }

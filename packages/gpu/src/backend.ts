@@ -10,6 +10,9 @@ export interface Buf {
   readonly __buf?: never;
 }
 
+/** Views start at multiples of this many bytes: WebGPU's largest allowed minStorageBufferOffsetAlignment. */
+export const VIEW_ALIGN_BYTES = 256;
+
 export interface Backend {
   readonly kind: "cpu" | "webgpu";
   /** Buffer limits (absent on the CPU backend: unlimited). */
@@ -23,6 +26,11 @@ export interface Backend {
   /** Allocate n elements; `what` names the tensor in capacity errors (e.g. "qkv (4,64,384) f32"). */
   alloc(n: number, dtype: DType, what: string): Buf;
   free(b: Buf): void;
+  /**
+   * A view of n elements of dtype at element `offset` of base (a buffer from alloc, not a view), for packing many
+   * tensors into one buffer. offset * element size must be a multiple of VIEW_ALIGN_BYTES. Never passed to free().
+   */
+  view(base: Buf, offset: number, n: number, dtype: DType): Buf;
   /** Upload; an f16 buffer takes a Float32Array and stores it rounded to f16. @default dtype from the array */
   write(b: Buf, data: TypedArray, dtype?: DType): void;
   /** Download n elements; f16 comes back as a Float32Array of the f16 values. */

@@ -34,6 +34,7 @@ export function createCpuBackend(): Backend {
     // f16 is emulated: a Float32Array whose values are always f16-representable (rounded on every write).
     alloc: (n: number, dtype: DType) => (dtype === "i32" ? new Int32Array(n) : new Float32Array(n)) as unknown as Buf,
     free: () => {},
+    view: (b, offset, n) => (b as unknown as TypedArray).subarray(offset, offset + n) as unknown as Buf,
     write: (b, data, dtype) => {
       (b as unknown as TypedArray).set(data);
       if (dtype === "f16") cast.roundF16InPlace(f(b), data.length);

@@ -18,6 +18,7 @@ export { ops, F16_OPS, type MatmulOptions, type AttentionOptions, type CrossEntr
 export { backward, noGrad, zeroGrad } from "./autograd.ts";
 
 /** Optimizer, clipping, sampling. */
+export { arenaOf, flattenParams, gradSlot, type ParamArena } from "./flat.ts";
 export { adamw, adamwState, clipGradNorm, gradNormSquared, sampleLogits, type AdamWState, type AdamWHyper } from "./optim.ts";
 export type { SampleOptions } from "./kernels/sample/reference.ts";
 export { mulberry32 } from "./rng.ts";

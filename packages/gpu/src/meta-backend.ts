@@ -41,6 +41,10 @@ export function createMetaBackend(limits: BufferLimits): MetaBackend {
       if (!largest || bytes > largest.bytes) largest = { what, bytes };
       return { bytes, what } as MetaBuf as unknown as Buf;
     },
+    /** A view costs nothing: its base was counted when allocated. */
+    view(_b: Buf, _offset: number, n: number, dtype: DType): Buf {
+      return { bytes: Math.ceil((n * bytesPerElement(dtype)) / 4) * 4, what: "view" } as MetaBuf as unknown as Buf;
+    },
     free(b: Buf): void {
       live -= sizeClass((b as unknown as MetaBuf).bytes);
     },

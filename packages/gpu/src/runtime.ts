@@ -36,11 +36,17 @@ const WAIT_SLEEP = process.env.LATHE_WAIT_SLEEP !== "0";
 
 let nextId = 1;
 
-/** A pooled GPU buffer. `bytes` is the requested size; the GPUBuffer may be larger (size class). */
+/**
+ * A pooled GPU buffer, or a view of `bytes` at byte `offset` inside one (a multiple of
+ * minStorageBufferOffsetAlignment; made by view(), never pooled). `bytes` is the requested size; a pooled
+ * GPUBuffer may be larger (size class).
+ */
 export class GpuBuf {
   constructor(
     readonly buffer: GPUBuffer,
     readonly bytes: number,
+    readonly offset = 0,
+    readonly isView = false,
   ) {}
 }
 
@@ -156,8 +162,20 @@ export class Runtime {
     return this.#dummies[i];
   }
 
+  /**
+   * A view of `bytes` at byte `offset` of base (itself not a view): kernels bind just that range. The offset must be
+   * a multiple of minStorageBufferOffsetAlignment. The base owns the memory: free() ignores views.
+   */
+  view(base: GpuBuf, offset: number, bytes: number): GpuBuf {
+    const align = this.limits.minStorageBufferOffsetAlignment;
+    if (base.isView || offset % align !== 0 || offset + bytes > base.bytes)
+      throw new RangeError(`view of ${bytes} bytes at ${offset} of a ${base.bytes}-byte buffer: the offset must be a multiple of ${align} and the range inside the buffer`);
+    return new GpuBuf(base.buffer, bytes, offset, true);
+  }
+
   /** Return a buffer to the pool. Safe while encoded work still uses it: later work is ordered after it. */
   free(b: GpuBuf): void {
+    if (b.isView) return;
     const size = b.buffer.size;
     this.liveBytes -= size;
     this.pooledBytes += size;
@@ -204,7 +222,7 @@ export class Runtime {
   write(b: GpuBuf, data: ArrayBufferView, byteOffset = 0): void {
     this.#check();
     if (this.#pendingBufs.has(b.buffer)) this.flush();
-    this.device.queue.writeBuffer(b.buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    this.device.queue.writeBuffer(b.buffer, b.offset + byteOffset, data.buffer, data.byteOffset, data.byteLength);
   }
 
   #pipeline(spec: KernelSpec): GPUComputePipeline {
@@ -252,11 +270,11 @@ export class Runtime {
       new Uint8Array(this.#uniformData, uOff, params.byteLength).set(new Uint8Array(params));
       this.#uniformOffset += UNIFORM_SLOT;
     }
-    const key = `${buffers.map((b) => objectId(b instanceof GpuTex ? b.texture : b.buffer)).join(",")}|${uOff}|${objectId(pipeline)}`;
+    const key = `${buffers.map((b) => (b instanceof GpuTex ? objectId(b.texture) : b.isView ? `${objectId(b.buffer)}@${b.offset}` : objectId(b.buffer))).join(",")}|${uOff}|${objectId(pipeline)}`;
     let bg = this.#bindGroups.get(key);
     if (!bg) {
       if (this.#bindGroups.size > 8192) this.#bindGroups.clear();
-      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i, resource: b instanceof GpuTex ? b.view : { buffer: b.buffer } }));
+      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i, resource: b instanceof GpuTex ? b.view : bufferBinding(b) }));
       if (params) entries.push({ binding: buffers.length, resource: { buffer: this.#uniform, offset: uOff, size: params.byteLength } });
       this.device.pushErrorScope("validation");
       bg = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: spec.name });
@@ -283,7 +301,7 @@ export class Runtime {
     this.#encoderPass();
     this.#pass!.end();
     this.#pass = null;
-    this.#encoder!.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+    this.#encoder!.copyBufferToBuffer(src.buffer, src.offset + srcOffset, dst.buffer, dst.offset + dstOffset, bytes);
     this.#pendingBufs.add(dst.buffer);
     this.#pendingBufs.add(src.buffer);
     this.#workKey = mixWorkKey(this.#workKey, 0, bytes, 0, 0);
@@ -300,7 +318,7 @@ export class Runtime {
     this.#encoderPass();
     this.#pass!.end();
     this.#pass = null;
-    this.#encoder!.copyBufferToTexture({ buffer: src.buffer, offset: srcOffset, bytesPerRow, rowsPerImage: height }, { texture: t.texture, origin: [0, y, 0] }, [width, height, 1]);
+    this.#encoder!.copyBufferToTexture({ buffer: src.buffer, offset: src.offset + srcOffset, bytesPerRow, rowsPerImage: height }, { texture: t.texture, origin: [0, y, 0] }, [width, height, 1]);
     this.#pendingBufs.add(src.buffer);
     this.#workKey = mixWorkKey(this.#workKey, 1, width, height, 0);
     this.#pending++;
@@ -332,7 +350,7 @@ export class Runtime {
     this.#encoderPass();
     this.#pass!.end();
     this.#pass = null;
-    this.#encoder!.copyBufferToBuffer(b.buffer, 0, staging, 0, size);
+    this.#encoder!.copyBufferToBuffer(b.buffer, b.offset, staging, 0, size);
     this.flush();
     await this.#wait(() => staging.mapAsync(GPUMapMode.READ, 0, size));
     const out = staging.getMappedRange(0, size).slice(0, bytes);
@@ -408,6 +426,11 @@ export class Runtime {
     this.device.destroy();
     void this.#acq;
   }
+}
+
+/** A storage binding: the whole (pooled) buffer, or just a view's range (rounded up to 4 bytes). */
+function bufferBinding(b: GpuBuf): GPUBufferBinding {
+  return b.isView ? { buffer: b.buffer, offset: b.offset, size: Math.max(4, Math.ceil(b.bytes / 4) * 4) } : { buffer: b.buffer };
 }
 
 const objectIds = new WeakMap<object, number>();

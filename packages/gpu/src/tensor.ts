@@ -6,16 +6,21 @@ import { type BufferLimits, checkFits, type MemoryEstimate, type TensorSpec } fr
 import { normal } from "./rng.ts";
 import { type DType, type FloatDType, type TypedArray, sizeOf } from "./types.ts";
 
-/** A refcounted backend buffer. */
+/** A refcounted backend buffer, or a view into a parent's buffer (which it holds a reference to). */
 export class Storage {
   refs = 1;
   constructor(
     readonly backend: Backend,
     readonly buf: Buf,
     readonly size: number,
-  ) {}
+    readonly parent: Storage | null = null,
+  ) {
+    if (parent) parent.refs++;
+  }
   release(): void {
-    if (--this.refs === 0) this.backend.free(this.buf);
+    if (--this.refs !== 0) return;
+    if (this.parent) this.parent.release();
+    else this.backend.free(this.buf);
   }
 }
 
@@ -92,6 +97,19 @@ export class Tensor {
       throw new ShapeError("write", `${this.describe()} got a ${data.constructor.name}`, `pass a ${this.dtype === "i32" ? "Int32Array" : "Float32Array"}`);
     this.device.backend.write(this.buf, data, this.dtype);
   }
+  /**
+   * @internal Point this tensor at another storage of the same size and release the old one (flattenParams moves
+   * parameters into one buffer this way, so models keep their Tensor objects).
+   */
+  rebase(st: Storage): void {
+    const old = this.storage;
+    if (st.size !== old.size) throw new ShapeError("rebase", `${this.describe()} onto a storage of ${st.size} elements`, "rebase onto a storage of the same size");
+    collected.unregister(this);
+    collected.register(this, st, this);
+    this.#storage = st;
+    old.release();
+  }
+
   /** Free the buffer (idempotent). The gradient is disposed too. */
   dispose(): void {
     if (!this.#storage) return;

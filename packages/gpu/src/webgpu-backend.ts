@@ -41,6 +41,7 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     // f16 buffers hold ceil(n/2) u32 words (kernels process element pairs); sizes stay multiples of 4 bytes.
     alloc: (n, dtype, what) => rt.alloc(Math.ceil((n * bytesPerElement(dtype)) / 4) * 4, what) as unknown as Buf,
     free: (b) => rt.free(g(b)),
+    view: (b, offset, n, dtype) => rt.view(g(b), offset * bytesPerElement(dtype), Math.ceil((n * bytesPerElement(dtype)) / 4) * 4) as unknown as Buf,
     write: (b, data, dtype) => rt.write(g(b), dtype === "f16" ? packF16(data as Float32Array) : data),
     read: async (b, n, dtype) => {
       if (dtype === "f16") return unpackF16(new Uint16Array(await rt.read(g(b), Math.ceil(n / 2) * 4)), n);

@@ -1,5 +1,5 @@
 // Training throughput (tokens/s) of byte-level GPTs on each available backend: bun run bench train [--steps N]
-// [--backend cpu|webgpu] [--shape L4|L6] [--profile no]. Prints one JSON object. Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
+// [--backend cpu|webgpu] [--shape L4|L6] [--profile no] [--times]. Prints one JSON object (--times: every step on stderr). Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
 // llm.c's CPU trainer (2 threads) on the same machine: ~5,100 and ~400 tokens/s.
 // Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU a
 // second, separate run uses GPU timestamp queries (LATHE_GPU_PROFILE=1: one compute pass per dispatch, so it is
@@ -68,6 +68,7 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     normSq.dispose();
     zeroGrad(params.map((p) => p.tensor));
     times.push(performance.now() - t0);
+    if (args.includes("--times")) console.error(`step ${i}: ${(performance.now() - t0).toFixed(1)} ms (encode ${encodeMs.at(-1)!.toFixed(1)})`);
     if (i === 0 && kernels) for (const k of Object.keys(kernels)) delete kernels[k]; // drop the warm-up step
     if (i === 0) warmProfile = structuredClone(await dev.profile()); // totals are cumulative (and may be a live object)
     if (i === 0) Object.assign(stats0, dev.backend.stats?.() ?? {});

@@ -2,6 +2,7 @@
 // tensors (f32 math inside, f16 out); their gradients have the input's dtype.
 import { needsGrad, record } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
+import { gradOutput } from "../flat.ts";
 import type { Tensor } from "../tensor.ts";
 import type { DType, MatmulDims, MatmulOpts } from "../types.ts";
 import { expectDtype, expectFloat, expectSameFloat, fmt, last, node, sameShape } from "./util.ts";
@@ -40,8 +41,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (!needsGrad(a, b, bias)) return out;
   return record(out, node("matmul", bias ? [a, b, bias] : [a, b], [], (g) => {
     const da = a.requiresGrad ? dev.empty(a.shape, "f32", { name: "d" + a.name }) : null;
-    const db = b.requiresGrad ? dev.empty(b.shape, "f32", { name: "d" + b.name }) : null;
-    const dbias = bias?.requiresGrad ? dev.empty(bias.shape, "f32", { name: "d" + bias.name }) : null;
+    const db = b.requiresGrad ? gradOutput(b) : null;
+    const dbias = bias?.requiresGrad ? gradOutput(bias) : null;
     dev.backend.matmulBackward(da?.buf ?? null, db?.buf ?? null, dbias?.buf ?? null, g.buf, a.buf, b.buf, d, o);
     return bias ? [da, db, dbias] : [da, db];
   }));
@@ -57,10 +58,10 @@ function broadcastCheck(op: string, a: Tensor, b: Tensor): number {
 }
 
 /** out[c] = sum over rows of g[r, c], in g's dtype (f16: summed in f32, rounded once). */
-function sumRowsAs(g: Tensor, shape: readonly number[], rows: number, cols: number): Tensor {
+function sumRowsAs(g: Tensor, shape: readonly number[], rows: number, cols: number, of?: Tensor): Tensor {
   const dev = g.device;
   if (g.dtype !== "f16") {
-    const out = dev.empty(shape);
+    const out = of ? gradOutput(of) : dev.empty(shape);
     dev.backend.sumRows(out.buf, g.buf, rows, cols);
     return out;
   }
@@ -92,7 +93,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
   if (!needsGrad(a, b)) return out;
   return record(out, node("add", [a, b], [], (g) => {
     const da = a.requiresGrad ? copyAs(g, a.shape, a.dtype) : null;
-    const db = b.requiresGrad ? (nb === a.size ? copyAs(g, b.shape, b.dtype) : sumRowsAs(g, b.shape, a.size / nb, nb)) : null;
+    const db = b.requiresGrad ? (nb === a.size ? copyAs(g, b.shape, b.dtype) : sumRowsAs(g, b.shape, a.size / nb, nb, b)) : null;
     return [da, db];
   }));
 }

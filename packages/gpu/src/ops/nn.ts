@@ -2,6 +2,7 @@
 // crossEntropy, dropout. Dimension letters: B batch, T time, C channels, V vocab, N rows.
 import { needsGrad, record } from "../autograd.ts";
 import { ShapeError } from "../errors.ts";
+import { gradOutput } from "../flat.ts";
 import type { Tensor } from "../tensor.ts";
 import type { HeadDims } from "../types.ts";
 import { expectDtype, expectFloat, expectRank, fmt, last, node, sameShape } from "./util.ts";
@@ -18,7 +19,7 @@ export function embedding(ids: Tensor, table: Tensor): Tensor {
   dev.backend.embedding(out.buf, ids.buf, table.buf, N, V, C);
   if (!needsGrad(table)) return out;
   return record(out, node("embedding", [ids, table], [], (g) => {
-    const dt = dev.empty(table.shape, "f32", { name: "d" + table.name });
+    const dt = gradOutput(table);
     dev.backend.embeddingBackward(dt.buf, g.buf, ids.buf, N, V, C);
     return [null, dt];
   }));
@@ -48,8 +49,8 @@ export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps = 1e-5): Tensor {
   dev.keep(rstd);
   return record(out, node("layerNorm", [x, w, b], [mean, rstd], (g) => {
     const dx = dev.empty(x.shape);
-    const dw = dev.empty(w.shape);
-    const db = dev.empty(b.shape);
+    const dw = w.requiresGrad ? gradOutput(w) : dev.empty(w.shape);
+    const db = b.requiresGrad ? gradOutput(b) : dev.empty(b.shape);
     dev.backend.layerNormBackward(dx.buf, dw.buf, db.buf, g.buf, x.buf, w.buf, mean.buf, rstd.buf, N, C);
     return [dx, dw, db];
   }));
@@ -71,7 +72,7 @@ export function rmsNorm(x: Tensor, w: Tensor, eps = 1e-5): Tensor {
   dev.keep(rstd);
   return record(out, node("rmsNorm", [x, w], [rstd], (g) => {
     const dx = dev.empty(x.shape);
-    const dw = dev.empty(w.shape);
+    const dw = w.requiresGrad ? gradOutput(w) : dev.empty(w.shape);
     dev.backend.rmsNormBackward(dx.buf, dw.buf, g.buf, x.buf, w.buf, rstd.buf, N, C);
     return [dx, dw];
   }));

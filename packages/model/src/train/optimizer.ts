@@ -1,6 +1,7 @@
 // AdamW with the usual two groups: weight decay on matmul weights, none on biases, norm gains and embeddings.
-// Wraps @lathe/gpu's fused adamw; the moments are exposed for checkpoints.
-import { adamw, adamwState, type AdamWState, type Tensor } from "@lathe/gpu";
+// Wraps @lathe/gpu's fused adamw; the moments are exposed for checkpoints. The params are packed into one device
+// buffer by group (flattenParams), so an update is one dispatch per group and the grad norm one reduction.
+import { adamw, adamwState, type AdamWState, arenaOf, flattenParams, type Tensor } from "@lathe/gpu";
 import type { Param } from "../nn/params.ts";
 import type { OptimState } from "./checkpoint.ts";
 
@@ -18,7 +19,9 @@ export class AdamW implements OptimState {
     readonly params: readonly Param[],
     readonly hp: AdamWHyper,
   ) {
-    this.state = adamwState(params.map((p) => p.tensor));
+    const tensors = params.map((p) => p.tensor);
+    if (!arenaOf(tensors)) flattenParams(tensors, (i) => (params[i].decay ? 0 : 1));
+    this.state = adamwState(tensors);
     this.decay = params.map((p) => (p.decay ? hp.weightDecay : 0));
   }
   get m() {
