@@ -131,6 +131,8 @@ describe.skipIf(!rt)("matmul backward matches the reference", () => {
     ["fast 2x(24x64x128) shared b + bias", 2, 24, 64, 128, false, false, false, true, false],
     ["fast 32x64x96 transB accumulate", 1, 32, 64, 96, false, true, false, false, true],
     ["fast batched 2x(16x32x48) transA, batched b", 2, 16, 32, 48, true, false, true, false, false],
+    ["bias grad with the dW product: 3x(40x32x100) shared b accumulate + bias", 3, 40, 32, 100, false, false, false, true, true],
+    ["bias grad with the dW product, 4 row blocks, ragged columns: 2x(64x128x200) + bias", 2, 64, 128, 200, false, false, false, true, false],
   ];
   test.each(cases)("%s", async (_name, batch, M, K, N, transA, transB, bBatched, withBias, accumulate) => {
     const r = rt!;
@@ -146,6 +148,23 @@ describe.skipIf(!rt)("matmul backward matches the reference", () => {
     expect(relErr(await download(r, gda, da.length), da)).toBeLessThan(TOL);
     expect(relErr(await download(r, gdb, db.length), db)).toBeLessThan(TOL);
     if (withBias) expect(relErr(await download(r, gdbias, N), dbias)).toBeLessThan(TOL);
+  }, TIMEOUT);
+});
+
+describe.skipIf(!rt)("bias gradients", () => {
+  test("on a software adapter the bias gradient of a linear layer costs no dispatch of its own", () => {
+    const r = rt!;
+    if (!r.software) return console.log("skipping: the column sums ride on tex.wgsl, used on software adapters");
+    const [M, K, N] = [48, 64, 96];
+    const d: MatmulDims = { batch: 1, M, N, K, bBatched: false };
+    const o: MatmulOpts = { transA: false, transB: false };
+    const [a, b, dout] = [upload(r, rand(M * K, 31)), upload(r, rand(K * N, 32)), upload(r, rand(M * N, 33))];
+    const count = (withBias: boolean): number => {
+      const d0 = r.dispatches;
+      matmulBackward(r, upload(r, new Float32Array(M * K)), upload(r, new Float32Array(K * N)), withBias ? upload(r, new Float32Array(N)) : null, dout, a, b, d, o);
+      return r.dispatches - d0;
+    };
+    expect(count(true)).toBe(count(false));
   }, TIMEOUT);
 });
 

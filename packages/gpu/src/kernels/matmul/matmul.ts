@@ -116,7 +116,8 @@ function texRowBlocksPerWorkgroup(otherBlocks: number, rowBlocks: number): numbe
   return Math.max(1, Math.min(8, rowBlocks, Math.floor((otherBlocks * rowBlocks) / 24)));
 }
 
-function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, t: TexShapes, flags: number): void {
+/** Returns whether colSums (B's column sums, see tex.wgsl) were written: only for unbatched products. */
+function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, t: TexShapes, flags: number, colSums: GpuBuf | null): boolean {
   const { batch, M, N, K } = g;
   const at = rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
   const bt = rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
@@ -125,20 +126,22 @@ function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | nu
   if (t.bT) copyMatrices(rt, bt, b, t.nbB, g.sB, K, N, N);
   else pack(rt, bt, b, t.nbB, K, N, g.transB, g.sB, t.bW, t.k32);
   const block = texBlock(N);
-  const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}`;
+  const sums = colSums !== null && batch === 1 ? colSums : null;
+  const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}${sums ? " colsums" : ""}`;
   const colBlocks = Math.ceil(N / (32 * block.cv));
   const rowBlocks = Math.ceil(M / block.rows);
   const rbs = texRowBlocksPerWorkgroup(colBlocks * batch, rowBlocks);
   let spec = texSpecs.get(key);
-  if (!spec) texSpecs.set(key, (spec = { name: "matmul.tex", code: texMatmulSource(block, t) }));
+  if (!spec) texSpecs.set(key, (spec = { name: "matmul.tex", code: texMatmulSource(block, t, sums !== null) }));
   const params = packParams([
     ["u", M], ["u", N], ["u", t.k32], ["u", flags],
     ["u", g.sA === 0 ? 0 : t.aT ? K : M], ["u", g.sB === 0 ? 0 : t.bT ? N : t.k32], ["u", g.sC], ["u", t.n4],
     ["u", rbs], ["u", 0], ["u", 0], ["u", 0],
   ]);
-  rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0)], params, [colBlocks, Math.ceil(rowBlocks / rbs), batch]);
+  rt.dispatch(spec, sums ? [c, at, bt, bias ?? rt.dummy(0), sums] : [c, at, bt, bias ?? rt.dummy(0)], params, [colBlocks, Math.ceil(rowBlocks / rbs), batch]);
   rt.freeTexture(at);
   rt.freeTexture(bt);
+  return sums !== null;
 }
 
 /** out(batch, cols, rows) = in(batch, rows, cols)ᵀ into a fresh pooled buffer; the caller frees it. */
@@ -149,15 +152,18 @@ function transposed(rt: Runtime, src: GpuBuf, batch: number, rows: number, cols:
   return dst;
 }
 
-/** Encode one product; `accumulate` adds into c instead of overwriting it. */
-export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, accumulate = false, path: MatmulPath = "auto"): void {
+/**
+ * Encode one product; `accumulate` adds into c instead of overwriting it. With colSums, the texture kernel also
+ * writes B's column sums over k there (the bias gradient of a dW product) when it can; returns whether it did.
+ */
+export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, accumulate = false, path: MatmulPath = "auto", colSums: GpuBuf | null = null): boolean {
   const { batch, M, N, K } = g;
-  if (batch === 0 || M === 0 || N === 0) return;
+  if (batch === 0 || M === 0 || N === 0) return false;
   const flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
   const want = path === "auto" && ENV_PATH ? ENV_PATH : path;
   if (want === "tex" || (want === "auto" && rt.software)) {
     const t = texShapes(g);
-    if (want === "tex" || texFits(rt, g, t)) return texGemm(rt, c, a, b, bias, g, t, flags);
+    if (want === "tex" || texFits(rt, g, t)) return texGemm(rt, c, a, b, bias, g, t, flags, colSums);
   }
   const useFast = want === "fast" || (want === "auto" && fastOk(rt, g));
   if (!useFast) {
@@ -167,7 +173,7 @@ export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf 
       ["u", g.transA ? 1 : K], ["u", g.transA ? M : 1], ["u", g.transB ? 1 : N], ["u", g.transB ? K : 1],
     ]);
     rt.dispatch(GENERAL, [c, a, b, bias ?? a], params, [Math.ceil(N / 32), Math.ceil(M / 32), batch]);
-    return;
+    return false;
   }
   const scratch: GpuBuf[] = [];
   let A = a;
@@ -193,6 +199,7 @@ export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf 
   ]);
   rt.dispatch(fastSpec, [c, A, B, bias ?? A], params, [Math.ceil(N / 128), Math.ceil(M / (FAST_ROWS * FAST_RG)), batch]);
   for (const s of scratch) rt.free(s);
+  return false;
 }
 
 /** out = op(a)·op(b) + bias (ops.matmul forward). Shapes as in reference.ts. */
@@ -215,6 +222,7 @@ export function matmulBackward(
 ): void {
   const { batch, M, N, K } = d;
   const sBt = d.bBatched ? K * N : 0;
+  let biasDone = false;
   if (da) {
     // da = dout·op(b)ᵀ, or for a stored transposed, daᵀ = op(b)·doutᵀ.
     if (!o.transA) gemm(rt, da, dout, b, null, { batch, M, N: K, K: N, transA: false, transB: !o.transB, sA: M * N, sB: sBt, sC: M * K }, accumulate);
@@ -229,10 +237,11 @@ export function matmulBackward(
       // Shared b: sum over the batch = one product over the R = batch*M stacked rows (a made (R,K) first).
       const R = batch * M;
       const aRows = o.transA ? transposed(rt, a, batch, K, M) : a;
-      if (!o.transB) gemm(rt, db, aRows, dout, null, { batch: 1, M: K, N, K: R, transA: true, transB: false, sA: 0, sB: 0, sC: 0 }, accumulate);
+      // With b not transposed, dout is the B operand: the bias gradient (its column sums) comes with the product.
+      if (!o.transB) biasDone = gemm(rt, db, aRows, dout, null, { batch: 1, M: K, N, K: R, transA: true, transB: false, sA: 0, sB: 0, sC: 0 }, accumulate, "auto", dbias);
       else gemm(rt, db, dout, aRows, null, { batch: 1, M: N, N: K, K: R, transA: true, transB: false, sA: 0, sB: 0, sC: 0 }, accumulate);
       if (aRows !== a) rt.free(aRows);
     }
   }
-  if (dbias) biasGrad(rt, dbias, dout, batch * M, N, accumulate);
+  if (dbias && !biasDone) biasGrad(rt, dbias, dout, batch * M, N, accumulate);
 }

@@ -32,7 +32,11 @@ export interface TexLayout {
   readonly bT: boolean;
 }
 
-export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = { aT: false, bT: false }): string {
+/**
+ * colSums: the kernel also sums B's columns over k into a buffer bound after bias (the uniform moves to binding 5);
+ * every row block computes the sums, the first one stores them.
+ */
+export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = { aT: false, bT: false }, colSums = false): string {
   if (aT && rows % 4 !== 0) throw new Error(`texMatmulSource: transposed A needs rows divisible by 4 (got ${rows})`);
   const R = [...Array(rows).keys()];
   const CS = [...Array(cv).keys()];
@@ -67,6 +71,7 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
   } else {
     for (let kk = 0; kk < 32; kk++) for (const c of CS) chunk.push(`let b${kk}_${c} = textureLoad(Bt, vec2u(col${c}, bY + k + ${kk}u), 0);`);
   }
+  if (colSums) for (let kk = 0; kk < 32; kk++) chunk.push(CS.map((c) => `bs${c} += b${kk}_${c};`).join(" "));
   // Row-outer order: each row's 32 steps run together so its accumulators stay in registers.
   for (const r of R) {
     for (let kk = 0; kk < 32; kk++) {
@@ -76,7 +81,24 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
   }
   const store: string[] = [];
   for (const r of R) for (const c of CS) store.push(`outv[${r * cv + c}] = acc${r}_${c} + bv${c};`);
-  return template
+  const bsInit = colSums ? CS.map((c) => `var bs${c} = vec4f(0.0);`).join(" ") : "";
+  const bsStore = colSums ? `if (wid.y == 0u && rb == 0u) { ${CS.map((c) => `colSumStore(colBase + ${8 * c}u, bs${c}, accumulate);`).join(" ")} }` : "";
+  const decl = colSums
+    ? "@group(0) @binding(4) var<storage, read_write> CS: array<f32>;  // (N) column sums of B\n@group(0) @binding(5) var<uniform> p: Params;"
+    : "@group(0) @binding(4) var<uniform> p: Params;";
+  const colSumFn = colSums
+    ? `\nfn colSumStore(col4: u32, v: vec4f, accumulate: bool) {
+  if (col4 >= p.n4) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    let c = 4u * col4 + j;
+    if (c < p.N) { CS[c] = select(v[j], CS[c] + v[j], accumulate); }
+  }
+}\n`
+    : "";
+  return (template + colSumFn)
+    .replace("@group(0) @binding(4) var<uniform> p: Params;", decl)
+    .replace("//@BSUM_INIT", bsInit)
+    .replace("//@BSUM_STORE", bsStore)
     .replace("//@COLS", cols.join("\n  "))
     .replace("//@ROWS", init.join("\n    "))
     .replace("//@CHUNK", chunk.join("\n      "))

@@ -9,7 +9,8 @@
 // A[row, k+4l .. k+4l+3] and subgroupBroadcast hands every value to all lanes. tex.ts expands the //@ markers.
 // A workgroup (one 8-lane group) does `rbs` row blocks one after another: lavapipe's per-workgroup cost (it runs
 // each workgroup as a coroutine with a large frame) is then paid once per several blocks, which matters at K = 128.
-// flags: bit 0 accumulate into C, bit 1 add bias.
+// flags: bit 0 accumulate into C (and CS), bit 1 add bias. Variants built with column sums (tex.ts `colSums`) also
+// write CS[n] = sum over k of B[k, n] (a bias gradient when B is dY), from the B values already in registers.
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
 
@@ -39,10 +40,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     let row0 = (wid.y * p.rbs + rb) * ROWSu;
     if (row0 >= p.M) { break; }
     //@ROWS
+    //@BSUM_INIT
     for (var k = 0u; k < p.K32; k += 32u) {
       let k4 = k / 4u;
       //@CHUNK
     }
+    //@BSUM_STORE
     // The stores run as a loop over a private copy of the accumulators: one store site instead of ROWS * CV
     // inlined ones keeps lavapipe's compile time down (a per-lane store is a loop of its own there).
     var outv: array<vec4f, ROWS_CV>;
