@@ -50,21 +50,20 @@ export function flattenParams(params: readonly Tensor[], group: (i: number) => n
   }
   const order = params.map((_, i) => i).sort((a, b) => group(a) - group(b) || a - b);
   const offsets = new Array<number>(params.length);
-  const groups: ArenaGroup[] = [];
+  const groups: { start: number; end: number; members: number[]; key: number }[] = [];
   let at = 0;
   for (const i of order) {
-    const g = groups.at(-1);
-    if (!g || group((g.members as number[])[0]) !== group(i)) groups.push({ start: at, end: at, members: [] });
+    if (groups.at(-1)?.key !== group(i)) groups.push({ start: at, end: at, members: [], key: group(i) });
+    const cur = groups.at(-1)!;
     offsets[i] = at;
     at += Math.ceil(params[i].size / ALIGN) * ALIGN;
-    const cur = groups.at(-1)! as { start: number; end: number; members: number[] };
     cur.members.push(i);
     cur.end = at;
   }
   const size = at;
   const data = dev.keep(dev.zeros([size], "f32", { name: "params" }));
   const grads = dev.keep(dev.zeros([size], "f32", { name: "grads" }));
-  const arena: ParamArena = { params: [...params], offsets, groups, size, data, grads };
+  const arena: ParamArena = { params: [...params], offsets, groups: groups.map(({ start, end, members }) => ({ start, end, members })), size, data, grads };
   params.forEach((p, i) => {
     const into = (base: Tensor): Storage => new Storage(dev.backend, dev.backend.view(base.buf, offsets[i], p.size, "f32"), p.size, base.storage);
     const st = into(data);
