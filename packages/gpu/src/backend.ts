@@ -1,7 +1,7 @@
 // The kernel-level interface every backend implements (CPU references, WebGPU kernels). Buffers are opaque
 // handles; every method enqueues work in call order and returns immediately, except read().
 // Dimension letters: B batch, T time, C channels, V vocab, N rows, Hd recurrent hidden size.
-import type { AdamWClip, AdamWParams, DType, FloatDType, HeadDims, MatmulDims, MatmulOpts, TypedArray } from "./types.ts";
+import type { AdamWClip, AdamWParams, DType, FloatDType, HeadDims, MatmulDims, MatmulEpilogue, MatmulOpts, TypedArray } from "./types.ts";
 import type { RnnDims } from "./kernels/lstm/reference.ts";
 import type { HalfOp } from "./kernels/elementwise-f16/reference.ts";
 
@@ -54,7 +54,8 @@ export interface Backend {
   accumulate(dst: Buf, src: Buf, n: number): void;
   sumRows(out: Buf, x: Buf, rows: number, cols: number): void;
 
-  matmul(out: Buf, a: Buf, b: Buf, bias: Buf | null, d: MatmulDims, o: MatmulOpts): void;
+  /** With epi, fused where the kernel allows it (tex.wgsl), else as a second pass. */
+  matmul(out: Buf, a: Buf, b: Buf, bias: Buf | null, d: MatmulDims, o: MatmulOpts, epi?: MatmulEpilogue<Buf> | null): void;
   matmulBackward(da: Buf | null, db: Buf | null, dbias: Buf | null, dout: Buf, a: Buf, b: Buf, d: MatmulDims, o: MatmulOpts): void;
 
   embedding(out: Buf, ids: Buf, table: Buf, N: number, V: number, C: number): void;

@@ -53,7 +53,15 @@ export function createCpuBackend(): Backend {
     accumulate: (dst, src, n) => ew.accumulateRef(f(dst), f(src), n),
     sumRows: (out, x, rows, cols) => ew.sumRowsRef(f(out), f(x), rows, cols),
 
-    matmul: (out, a, b, bias, d, o) => mm.matmulForwardFast(f(out), f(a), f(b), fo(bias), d, o),
+    matmul: (out, a, b, bias, d, o, epi) => {
+      mm.matmulForwardFast(f(out), f(a), f(b), fo(bias), d, o);
+      if (!epi) return;
+      const n = d.batch * d.M * d.N;
+      const y = f(out);
+      if (epi.kind === "residual") ew.addForwardRef(y, y, f(epi.residual), n, n);
+      else if (epi.kind === "gelu") act.geluForwardRef(f(epi.act), y, n);
+      else act.geluBackwardRef(y, y.slice(0, n), f(epi.pre), n);
+    },
     matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackwardFast(fo(da), fo(db), fo(dbias), f(dout), f(a), f(b), d, o),
 
     embedding: (out, ids, table, N, V, C) => emb.embeddingForwardRef(f(out), i(ids), f(table), N, V, C),

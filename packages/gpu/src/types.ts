@@ -55,3 +55,9 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/**
+ * What a matmul does besides out = op(a)·op(b) + bias: "residual" adds a tensor of out's shape (out = residual +
+ * a·b + bias); "gelu" also writes act = gelu(out); "dgelu" writes (a·b + bias) ⊙ gelu'(pre) instead (pre of out's shape).
+ */
+export type MatmulEpilogue<B> = { readonly kind: "residual"; readonly residual: B } | { readonly kind: "gelu"; readonly act: B } | { readonly kind: "dgelu"; readonly pre: B };

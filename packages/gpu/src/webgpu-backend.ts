@@ -66,7 +66,14 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     accumulate: (dst, src, n) => ew.accumulate(rt, g(dst), g(src), n),
     sumRows: (out, x, rows, cols) => ew.sumRows(rt, g(out), g(x), rows, cols),
 
-    matmul: (out, a, b, bias, d, o) => mm.matmulForward(rt, g(out), g(a), g(b), go(bias), d, o),
+    matmul: (out, a, b, bias, d, o, epi) => {
+      if (!epi) return mm.matmulForward(rt, g(out), g(a), g(b), go(bias), d, o);
+      if (epi.kind === "residual") {
+        rt.copy(g(out), g(epi.residual), d.batch * d.M * d.N * 4);
+        return mm.matmulForward(rt, g(out), g(a), g(b), go(bias), d, o, true);
+      }
+      mm.matmulForward(rt, g(out), g(a), g(b), go(bias), d, o, false, epi.kind === "gelu" ? { kind: "gelu", act: g(epi.act) } : { kind: "dgelu", pre: g(epi.pre) });
+    },
     matmulBackward: (da, db, dbias, dout, a, b, d, o) => mm.matmulBackward(rt, go(da), go(db), go(dbias), g(dout), g(a), g(b), d, o),
 
     embedding: (out, ids, table, N, V, C) => emb.embeddingForward(rt, g(out), g(ids), g(table), N, V, C),

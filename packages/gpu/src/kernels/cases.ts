@@ -37,6 +37,27 @@ export function opCases(): OpCase[] {
     });
   }
   cases.push({ name: "matmul transA batched b 4x6x5", inputs: (d) => [rnd(d, [3, 6, 4]), rnd(d, [3, 6, 5])], run: ([a, b]) => ops.matmul(a, b, { transA: true }) });
+  cases.push({
+    name: "matmul + bias + residual 2x(6x8)x12",
+    inputs: (d) => [rnd(d, [2, 6, 8]), rnd(d, [8, 12]), rnd(d, [12]), rnd(d, [2, 6, 12])],
+    run: ([a, b, c, r]) => ops.matmul(a, b, { bias: c, residual: r }),
+  });
+  cases.push({
+    name: "geluMlp 2x(5x8), hidden 16, biases and residual",
+    inputs: (d) => [rnd(d, [2, 5, 8]), rnd(d, [8, 16], 0.5), rnd(d, [16]), rnd(d, [16, 8], 0.5), rnd(d, [8]), rnd(d, [2, 5, 8])],
+    run: ([x, w1, b1, w2, b2, r]) => ops.geluMlp(x, w1, b1, w2, b2, { residual: r }),
+  });
+  cases.push({
+    name: "geluMlp (7x12), hidden 32, no biases",
+    inputs: (d) => [rnd(d, [7, 12]), rnd(d, [12, 32], 0.5), rnd(d, [32, 12], 0.5)],
+    run: ([x, w1, w2]) => ops.geluMlp(x, w1, null, w2, null),
+  });
+  cases.push({
+    name: "geluMlp 2x(16x64), hidden 192, biases and residual (full texel rows)",
+    inputs: (d) => [rnd(d, [2, 16, 64]), rnd(d, [64, 192], 0.2), rnd(d, [192]), rnd(d, [192, 64], 0.2), rnd(d, [64]), rnd(d, [2, 16, 64])],
+    run: ([x, w1, b1, w2, b2, r]) => ops.geluMlp(x, w1, b1, w2, b2, { residual: r }),
+    noGradcheck: true,
+  });
   cases.push({ name: "matmul transA transB 5x3x4", inputs: (d) => [rnd(d, [3, 5]), rnd(d, [4, 3])], run: ([a, b]) => ops.matmul(a, b, { transA: true, transB: true }) });
   for (const shape of [[7], [3, 5], [2, 3, 17]]) {
     const s = shape.join("x");

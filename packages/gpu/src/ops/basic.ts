@@ -14,6 +14,8 @@ export interface MatmulOptions {
   readonly transB?: boolean;
   /** (N), added to every output row. */
   readonly bias?: Tensor | null;
+  /** A tensor of the output's shape added to it in the product's epilogue (a residual connection; its gradient is the output's, passed through). */
+  readonly residual?: Tensor | null;
 }
 
 /** a (...,M,K) @ b (K,N) or (...,K,N) [+ bias (N)] -> (...,M,N). */
@@ -36,15 +38,22 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (bias && (bias.size !== N || bias.shape.length !== 1)) throw new ShapeError("matmul", `bias ${fmt(bias)} must be (${N})`, "bias has one value per output column");
   const d: MatmulDims = { batch, M, N, K, bBatched };
   const dev = a.device;
+  const residual = opts.residual ?? null;
+  if (residual) {
+    expectDtype("matmul", residual, "f32");
+    if (!sameShape(residual.shape, [...lead, M, N])) throw new ShapeError("matmul", `residual ${fmt(residual)} must have the output's shape (${[...lead, M, N].join(",")})`, "pass the tensor the product's output is added to");
+  }
   const out = dev.empty([...lead, M, N], "f32", { name: "matmul" });
-  dev.backend.matmul(out.buf, a.buf, b.buf, bias?.buf ?? null, d, o);
-  if (!needsGrad(a, b, bias)) return out;
-  return record(out, node("matmul", bias ? [a, b, bias] : [a, b], [], (g) => {
+  dev.backend.matmul(out.buf, a.buf, b.buf, bias?.buf ?? null, d, o, residual ? { kind: "residual", residual: residual.buf } : null);
+  if (!needsGrad(a, b, bias, residual)) return out;
+  const inputs = [a, b, ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+  return record(out, node("matmul", inputs, [], (g) => {
     const da = a.requiresGrad ? dev.empty(a.shape, "f32", { name: "d" + a.name }) : null;
     const db = b.requiresGrad ? gradOutput(b) : null;
     const dbias = bias?.requiresGrad ? gradOutput(bias) : null;
-    dev.backend.matmulBackward(da?.buf ?? null, db?.buf ?? null, dbias?.buf ?? null, g.buf, a.buf, b.buf, d, o);
-    return bias ? [da, db, dbias] : [da, db];
+    if (da || db || dbias) dev.backend.matmulBackward(da?.buf ?? null, db?.buf ?? null, dbias?.buf ?? null, g.buf, a.buf, b.buf, d, o);
+    const dres = residual?.requiresGrad ? dev.view(g, residual.shape, { name: "d" + residual.name }) : null;
+    return [da, db, ...(bias ? [dbias] : []), ...(residual ? [dres] : [])];
   }));
 }
 

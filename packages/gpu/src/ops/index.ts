@@ -5,7 +5,7 @@ import { DTypeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
 import { add, matmul, max, mean, mul, reshape, scale, sum } from "./basic.ts";
 import { cast } from "./cast.ts";
-import { attention, crossEntropy, dropout, embedding, gelu, layerNorm, rmsNorm, rope, silu, softmax, swiglu } from "./nn.ts";
+import { attention, crossEntropy, dropout, embedding, gelu, geluMlp, layerNorm, rmsNorm, rope, silu, softmax, swiglu } from "./nn.ts";
 import { gru, lstm } from "./rnn.ts";
 import { fmt } from "./util.ts";
 
@@ -40,9 +40,9 @@ export const ops = {
   embedding: guard("embedding", embedding), layerNorm: guard("layerNorm", layerNorm), rmsNorm: guard("rmsNorm", rmsNorm),
   gelu: guard("gelu", gelu), silu: guard("silu", silu), swiglu: guard("swiglu", swiglu), softmax: guard("softmax", softmax),
   rope: guard("rope", rope), attention: guard("attention", attention), crossEntropy: guard("crossEntropy", crossEntropy),
-  dropout: guard("dropout", dropout),
+  dropout: guard("dropout", dropout), geluMlp: guard("geluMlp", geluMlp),
   lstm: guard("lstm", lstm), gru: guard("gru", gru),
 } as const;
 
 export type { MatmulOptions } from "./basic.ts";
-export type { AttentionOptions, CrossEntropyOptions } from "./nn.ts";
+export type { AttentionOptions, CrossEntropyOptions, GeluMlpOptions } from "./nn.ts";

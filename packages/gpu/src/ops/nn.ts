@@ -243,3 +243,64 @@ export function dropout(x: Tensor, p: number, seed: number): Tensor {
     return [dx];
   }));
 }
+
+export interface GeluMlpOptions {
+  /** A tensor of the output's shape added to it (the residual stream), fused into the second product. */
+  readonly residual?: Tensor | null;
+}
+
+/**
+ * GPT-2's MLP, gelu(x·w1 + b1)·w2 + b2 (+ residual), x (..., C), w1 (C, F), w2 (F, C). The GELU runs in the first
+ * product's epilogue forward and in the epilogue of the product that makes its input's gradient backward, so
+ * neither direction has a separate pass over the (..., F) activations (a second pass where the kernel cannot).
+ */
+export function geluMlp(x: Tensor, w1: Tensor, b1: Tensor | null, w2: Tensor, b2: Tensor | null, opts: GeluMlpOptions = {}): Tensor {
+  for (const t of [x, w1, w2, b1, b2, opts.residual]) if (t) expectDtype("geluMlp", t, "f32");
+  expectRank("geluMlp", x, [2, 8]);
+  const C = last(x);
+  const F = w1.shape[1] ?? 0;
+  if (w1.shape.length !== 2 || w1.shape[0] !== C) throw new ShapeError("geluMlp", `${fmt(w1)} must be (${C}, F) for ${fmt(x)}`, "w1 is stored (in, hidden)");
+  if (w2.shape.length !== 2 || w2.shape[0] !== F || w2.shape[1] !== C) throw new ShapeError("geluMlp", `${fmt(w2)} must be (${F}, ${C})`, "w2 is stored (hidden, out)");
+  if (b1 && (b1.shape.length !== 1 || b1.size !== F)) throw new ShapeError("geluMlp", `${fmt(b1)} must be (${F})`, "b1 has one value per hidden unit");
+  if (b2 && (b2.shape.length !== 1 || b2.size !== C)) throw new ShapeError("geluMlp", `${fmt(b2)} must be (${C})`, "b2 has one value per output channel");
+  const residual = opts.residual ?? null;
+  if (residual && !sameShape(residual.shape, x.shape)) throw new ShapeError("geluMlp", `residual ${fmt(residual)} must have x's shape`, "pass the residual stream the MLP's output is added to");
+  const dev = x.device;
+  const lead = x.shape.slice(0, -2);
+  const batch = lead.reduce((p, q) => p * q, 1);
+  const M = x.shape.length >= 2 ? x.shape[x.shape.length - 2] : 1;
+  const o = { transA: false, transB: false };
+  const d1 = { batch, M, N: F, K: C, bBatched: false };
+  const d2 = { batch, M, N: C, K: F, bBatched: false };
+  const pre = dev.empty([...lead, M, F], "f32", { name: "mlp.pre" });
+  const h = dev.empty([...lead, M, F], "f32", { name: "mlp.gelu" });
+  dev.backend.matmul(pre.buf, x.buf, w1.buf, b1?.buf ?? null, d1, o, { kind: "gelu", act: h.buf });
+  const out = dev.empty(x.shape, "f32", { name: "mlp" });
+  dev.backend.matmul(out.buf, h.buf, w2.buf, b2?.buf ?? null, d2, o, residual ? { kind: "residual", residual: residual.buf } : null);
+  if (!needsGrad(x, w1, b1, w2, b2, residual)) {
+    pre.dispose();
+    h.dispose();
+    return out;
+  }
+  dev.keep(pre); // saved for the backward, freed on release
+  dev.keep(h);
+  const inputs = [x, w1, ...(b1 ? [b1] : []), w2, ...(b2 ? [b2] : []), ...(residual ? [residual] : [])];
+  return record(out, node("geluMlp", inputs, [pre, h], (g) => {
+    const dw2 = w2.requiresGrad ? gradOutput(w2) : null;
+    const db2 = b2?.requiresGrad ? gradOutput(b2) : null;
+    if (dw2 || db2) dev.backend.matmulBackward(null, dw2?.buf ?? null, db2?.buf ?? null, g.buf, h.buf, w2.buf, d2, o);
+    let [dx, dw1, db1]: (Tensor | null)[] = [null, null, null];
+    if (x.requiresGrad || w1.requiresGrad || b1?.requiresGrad) {
+      // d pre = (g · w2ᵀ) ⊙ gelu'(pre), the derivative applied in the product's epilogue.
+      const dpre = dev.empty(pre.shape, "f32", { name: "mlp.dpre" });
+      dev.backend.matmul(dpre.buf, g.buf, w2.buf, null, { batch, M, N: F, K: C, bBatched: false }, { transA: false, transB: true }, { kind: "dgelu", pre: pre.buf });
+      dx = x.requiresGrad ? dev.empty(x.shape, "f32", { name: "d" + x.name }) : null;
+      dw1 = w1.requiresGrad ? gradOutput(w1) : null;
+      db1 = b1?.requiresGrad ? gradOutput(b1) : null;
+      dev.backend.matmulBackward(dx?.buf ?? null, dw1?.buf ?? null, db1?.buf ?? null, dpre.buf, x.buf, w1.buf, d1, o);
+      dpre.dispose();
+    }
+    const dres = residual?.requiresGrad ? dev.view(g, residual.shape, { name: "d" + residual.name }) : null;
+    return [dx, dw1, ...(b1 ? [db1] : []), dw2, ...(b2 ? [db2] : []), ...(residual ? [dres] : [])];
+  }));
+}

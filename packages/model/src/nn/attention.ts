@@ -1,7 +1,7 @@
 // Causal self-attention: one qkv projection, optional RoPE, fused attention, output projection.
 // Dimension letters: B batch, T time, C channels, H heads, D head size (C/H).
 import { ops, type Tensor } from "@lathe/gpu";
-import { dropout, type Fwd, Linear } from "./layers.ts";
+import { dropout, type Fwd, Linear, noDropout } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
 export interface AttentionOpts {
@@ -25,10 +25,13 @@ export class CausalSelfAttention {
     this.cAttn = new Linear(ps, `${name}.c_attn`, o.C, 3 * o.C, o.bias, { normal: o.std });
     this.cProj = new Linear(ps, `${name}.c_proj`, o.C, o.C, o.bias, { normal: o.residStd });
   }
-  forward(x: Tensor /* (B,T,C) */, f: Fwd): Tensor /* (B,T,C) */ {
+  /** The block's output, plus residual when given (added in the projection's epilogue when there is no dropout). */
+  forward(x: Tensor /* (B,T,C) */, f: Fwd, residual: Tensor | null = null): Tensor /* (B,T,C) */ {
     let qkv = this.cAttn.forward(x); // (B,T,3C)
     if (this.o.rope !== null) qkv = ops.rope(qkv, this.o.nHead, this.o.rope); // q, k rotated
     const y = ops.attention(qkv, this.o.nHead, { causal: true }); // (B,T,C), heads re-assembled
-    return dropout(this.cProj.forward(y), this.o.dropout, f); // (B,T,C)
+    if (noDropout(this.o.dropout, f)) return this.cProj.forward(y, residual);
+    const out = dropout(this.cProj.forward(y), this.o.dropout, f); // (B,T,C)
+    return residual ? ops.add(residual, out) : out;
   }
 }

@@ -19,8 +19,9 @@ export class Linear {
     this.w = ps.add(`${name}.weight`, [I, O], init, true);
     this.b = bias ? ps.add(`${name}.bias`, [O], "zeros", false) : null;
   }
-  forward(x: Tensor /* (..., I) */): Tensor /* (..., O) */ {
-    return ops.matmul(x, this.w, this.b ? { bias: this.b } : {});
+  /** x·W + b, plus residual (of the output's shape) when given, added in the product's epilogue. */
+  forward(x: Tensor /* (..., I) */, residual: Tensor | null = null): Tensor /* (..., O) */ {
+    return ops.matmul(x, this.w, { bias: this.b, residual });
   }
 }
 
@@ -40,6 +41,11 @@ export class Norm {
   forward(x: Tensor /* (..., C) */): Tensor /* (..., C) */ {
     return this.b ? ops.layerNorm(x, this.w, this.b, 1e-5) : ops.rmsNorm(x, this.w, 1e-5);
   }
+}
+
+/** Whether dropout with probability p is a no-op in this forward (evaluation, or p = 0): then ops can be fused across it. */
+export function noDropout(p: number, f: Fwd): boolean {
+  return !f.train || p === 0;
 }
 
 export function dropout(x: Tensor, p: number, f: Fwd): Tensor {

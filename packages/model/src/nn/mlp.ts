@@ -2,7 +2,7 @@
 // Dimension letters: B batch, T time, C channels, F hidden width.
 import { ops, type Tensor } from "@lathe/gpu";
 import type { MlpKind } from "../config.ts";
-import { dropout, type Fwd, Linear } from "./layers.ts";
+import { dropout, type Fwd, Linear, noDropout } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
 export interface MlpOpts {
@@ -28,8 +28,16 @@ export class Mlp {
     this.cUp = o.kind === "swiglu" ? new Linear(ps, `${name}.c_up`, o.C, o.F, o.bias, { normal: o.std }) : null;
     this.cProj = new Linear(ps, `${name}.c_proj`, o.F, o.C, o.bias, { normal: o.residStd });
   }
-  forward(x: Tensor /* (B,T,C) */, f: Fwd): Tensor /* (B,T,C) */ {
+  /**
+   * The block's output, plus residual when given. Without dropout, GPT-2's GELU MLP is one fused op (GELU and the
+   * residual in the products' epilogues).
+   */
+  forward(x: Tensor /* (B,T,C) */, f: Fwd, residual: Tensor | null = null): Tensor /* (B,T,C) */ {
+    const fused = noDropout(this.o.dropout, f);
+    if (!this.cUp && fused) return ops.geluMlp(x, this.cFc.w, this.cFc.b, this.cProj.w, this.cProj.b, { residual });
     const h = this.cUp ? ops.swiglu(this.cFc.forward(x), this.cUp.forward(x)) : ops.gelu(this.cFc.forward(x)); // (B,T,F)
-    return dropout(this.cProj.forward(h), this.o.dropout, f);
+    if (fused) return this.cProj.forward(h, residual);
+    const out = dropout(this.cProj.forward(h), this.o.dropout, f);
+    return residual ? ops.add(residual, out) : out;
   }
 }

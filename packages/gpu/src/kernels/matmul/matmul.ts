@@ -8,7 +8,8 @@
 import { packParams, type GpuBuf, type GpuTex, type KernelSpec, type Runtime } from "../../runtime.ts";
 import type { MatmulDims, MatmulOpts } from "../../types.ts";
 import { FAST_RG, FAST_ROWS, fastMatmulSource } from "./fast.ts";
-import { texBlock, texMatmulSource } from "./tex.ts";
+import { texBlock, type TexEpilogue, texMatmulSource } from "./tex.ts";
+import { geluBackward, geluForward } from "../activation/activation.ts";
 import packSrc from "./pack.wgsl" with { type: "text" };
 import generalSrc from "./matmul.wgsl" with { type: "text" };
 import transposeSrc from "./transpose.wgsl" with { type: "text" };
@@ -34,6 +35,9 @@ export interface Gemm {
   readonly sB: number;
   readonly sC: number;
 }
+
+/** What a product does besides writing C: "gelu" also writes act = gelu(C); "dgelu" writes C ⊙ gelu'(pre) instead. */
+export type GemmEpilogue = { readonly kind: "gelu"; readonly act: GpuBuf } | { readonly kind: "dgelu"; readonly pre: GpuBuf };
 
 /**
  * Which kernel runs a product: "auto" picks tex.wgsl on software adapters and fast.wgsl on others, whenever the
@@ -117,7 +121,7 @@ function texRowBlocksPerWorkgroup(otherBlocks: number, rowBlocks: number): numbe
 }
 
 /** Returns whether colSums (B's column sums, see tex.wgsl) were written: only for unbatched products. */
-function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, t: TexShapes, flags: number, colSums: GpuBuf | null): boolean {
+function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, t: TexShapes, flags: number, colSums: GpuBuf | null, epi: GemmEpilogue | null): boolean {
   const { batch, M, N, K } = g;
   const at = rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
   const bt = rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
@@ -127,18 +131,22 @@ function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | nu
   else pack(rt, bt, b, t.nbB, K, N, g.transB, g.sB, t.bW, t.k32);
   const block = texBlock(N);
   const sums = colSums !== null && batch === 1 ? colSums : null;
-  const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}${sums ? " colsums" : ""}`;
+  const epiKind: TexEpilogue = epi?.kind ?? "none";
+  const key = `${block.rows}x${block.cv}${t.aT ? " aT" : ""}${t.bT ? " bT" : ""}${sums ? " colsums" : ""} ${epiKind}`;
   const colBlocks = Math.ceil(N / (32 * block.cv));
   const rowBlocks = Math.ceil(M / block.rows);
   const rbs = texRowBlocksPerWorkgroup(colBlocks * batch, rowBlocks);
   let spec = texSpecs.get(key);
-  if (!spec) texSpecs.set(key, (spec = { name: "matmul.tex", code: texMatmulSource(block, t, sums !== null) }));
+  if (!spec) texSpecs.set(key, (spec = { name: "matmul.tex", code: texMatmulSource(block, t, sums !== null, epiKind) }));
   const params = packParams([
     ["u", M], ["u", N], ["u", t.k32], ["u", flags],
     ["u", g.sA === 0 ? 0 : t.aT ? K : M], ["u", g.sB === 0 ? 0 : t.bT ? N : t.k32], ["u", g.sC], ["u", t.n4],
     ["u", rbs], ["u", 0], ["u", 0], ["u", 0],
   ]);
-  rt.dispatch(spec, sums ? [c, at, bt, bias ?? rt.dummy(0), sums] : [c, at, bt, bias ?? rt.dummy(0)], params, [colBlocks, Math.ceil(rowBlocks / rbs), batch]);
+  const extras: GpuBuf[] = [];
+  if (sums) extras.push(sums);
+  if (epi) extras.push(epi.kind === "gelu" ? epi.act : epi.pre);
+  rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0), ...extras], params, [colBlocks, Math.ceil(rowBlocks / rbs), batch]);
   rt.freeTexture(at);
   rt.freeTexture(bt);
   return sums !== null;
@@ -156,14 +164,33 @@ function transposed(rt: Runtime, src: GpuBuf, batch: number, rows: number, cols:
  * Encode one product; `accumulate` adds into c instead of overwriting it. With colSums, the texture kernel also
  * writes B's column sums over k there (the bias gradient of a dW product) when it can; returns whether it did.
  */
-export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, accumulate = false, path: MatmulPath = "auto", colSums: GpuBuf | null = null): boolean {
+export function gemm(
+  rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, accumulate = false, path: MatmulPath = "auto",
+  colSums: GpuBuf | null = null, epi: GemmEpilogue | null = null,
+): boolean {
   const { batch, M, N, K } = g;
   if (batch === 0 || M === 0 || N === 0) return false;
+  const want0 = path === "auto" && ENV_PATH ? ENV_PATH : path;
+  if (epi && !(want0 === "tex" || (want0 === "auto" && rt.software && texFits(rt, g, texShapes(g))))) {
+    // No fused epilogue on this path: the product, then the activation kernel over its output.
+    const n = batch * M * N;
+    if (epi.kind === "gelu") {
+      const done = gemm(rt, c, a, b, bias, g, accumulate, path, colSums);
+      geluForward(rt, epi.act, c, n);
+      return done;
+    }
+    const tmp = rt.alloc(n * 4, `matmul dgelu scratch (${batch},${M},${N}) f32`);
+    if (accumulate) rt.copy(tmp, c, n * 4);
+    const done = gemm(rt, tmp, a, b, bias, g, accumulate, path, colSums);
+    geluBackward(rt, c, tmp, epi.pre, n);
+    rt.free(tmp);
+    return done;
+  }
   const flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
   const want = path === "auto" && ENV_PATH ? ENV_PATH : path;
   if (want === "tex" || (want === "auto" && rt.software)) {
     const t = texShapes(g);
-    if (want === "tex" || texFits(rt, g, t)) return texGemm(rt, c, a, b, bias, g, t, flags, colSums);
+    if (want === "tex" || texFits(rt, g, t)) return texGemm(rt, c, a, b, bias, g, t, flags, colSums, epi);
   }
   const useFast = want === "fast" || (want === "auto" && fastOk(rt, g));
   if (!useFast) {
@@ -202,12 +229,12 @@ export function gemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf 
   return false;
 }
 
-/** out = op(a)·op(b) + bias (ops.matmul forward). Shapes as in reference.ts. */
+/** out = op(a)·op(b) + bias (ops.matmul forward), (+)= when accumulate, with an optional epilogue. Shapes as in reference.ts. */
 export function matmulForward(
-  rt: Runtime, out: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, d: MatmulDims, o: MatmulOpts, accumulate = false,
+  rt: Runtime, out: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, d: MatmulDims, o: MatmulOpts, accumulate = false, epi: GemmEpilogue | null = null,
 ): void {
   const { batch, M, N, K } = d;
-  gemm(rt, out, a, b, bias, { batch, M, N, K, transA: o.transA, transB: o.transB, sA: M * K, sB: d.bBatched ? K * N : 0, sC: M * N }, accumulate);
+  gemm(rt, out, a, b, bias, { batch, M, N, K, transA: o.transA, transB: o.transB, sA: M * K, sB: d.bBatched ? K * N : 0, sC: M * N }, accumulate, "auto", null, epi);
 }
 
 /** Column sums of x (rows, N) into out (N), deterministic. */

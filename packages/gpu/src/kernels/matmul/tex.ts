@@ -36,7 +36,21 @@ export interface TexLayout {
  * colSums: the kernel also sums B's columns over k into a buffer bound after bias (the uniform moves to binding 5);
  * every row block computes the sums, the first one stores them.
  */
-export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = { aT: false, bT: false }, colSums = false): string {
+/** What the store does besides writing C (see tex.wgsl). */
+export type TexEpilogue = "none" | "gelu" | "dgelu";
+
+/** GELU (tanh approximation) and its derivative, as activation.wgsl computes them. */
+const GELU_FNS = `
+const GELU_K = 0.7978845608028654;
+fn tanhS(u: f32) -> f32 { let e = exp(-2.0 * abs(u)); return sign(u) * (1.0 - e) / (1.0 + e); }
+fn gelu1(v: f32) -> f32 { return 0.5 * v * (1.0 + tanhS(GELU_K * (v + 0.044715 * v * v * v))); }
+fn dgelu1(v: f32) -> f32 {
+  let th = tanhS(GELU_K * (v + 0.044715 * v * v * v));
+  return 0.5 * (1.0 + th) + 0.5 * v * (1.0 - th * th) * GELU_K * (1.0 + 3.0 * 0.044715 * v * v);
+}
+`;
+
+export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = { aT: false, bT: false }, colSums = false, epilogue: TexEpilogue = "none"): string {
   if (aT && rows % 4 !== 0) throw new Error(`texMatmulSource: transposed A needs rows divisible by 4 (got ${rows})`);
   const R = [...Array(rows).keys()];
   const CS = [...Array(cv).keys()];
@@ -83,9 +97,18 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
   for (const r of R) for (const c of CS) store.push(`outv[${r * cv + c}] = acc${r}_${c} + bv${c};`);
   const bsInit = colSums ? CS.map((c) => `var bs${c} = vec4f(0.0);`).join(" ") : "";
   const bsStore = colSums ? `if (wid.y == 0u && rb == 0u) { ${CS.map((c) => `colSumStore(colBase + ${8 * c}u, bs${c}, accumulate);`).join(" ")} }` : "";
-  const decl = colSums
-    ? "@group(0) @binding(4) var<storage, read_write> CS: array<f32>;  // (N) column sums of B\n@group(0) @binding(5) var<uniform> p: Params;"
-    : "@group(0) @binding(4) var<uniform> p: Params;";
+  // Extra buffers bind after bias, in this order; the uniform follows them.
+  const extras: string[] = [];
+  if (colSums) extras.push("var<storage, read_write> CS: array<f32>;  // (N) column sums of B");
+  if (epilogue === "gelu") extras.push("var<storage, read_write> G: array<f32>;  // gelu(C), C's layout");
+  if (epilogue === "dgelu") extras.push("var<storage, read> P: array<f32>;  // pre-activation, C's layout");
+  const decl = [...extras, "var<uniform> p: Params;"].map((d, i) => `@group(0) @binding(${4 + i}) ${d}`).join("\n");
+  const epi = {
+    vecPre: epilogue === "dgelu" ? "x *= vec4f(dgelu1(P[base]), dgelu1(P[base + 1u]), dgelu1(P[base + 2u]), dgelu1(P[base + 3u]));" : "",
+    vecPost: epilogue === "gelu" ? "G[base] = gelu1(x.x); G[base + 1u] = gelu1(x.y); G[base + 2u] = gelu1(x.z); G[base + 3u] = gelu1(x.w);" : "",
+    pre: epilogue === "dgelu" ? "x *= dgelu1(P[base + j]);" : "",
+    post: epilogue === "gelu" ? "G[base + j] = gelu1(x);" : "",
+  };
   const colSumFn = colSums
     ? `\nfn colSumStore(col4: u32, v: vec4f, accumulate: bool) {
   if (col4 >= p.n4) { return; }
@@ -95,8 +118,12 @@ export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = 
   }
 }\n`
     : "";
-  return (template + colSumFn)
+  return (template + colSumFn + (epilogue === "none" ? "" : GELU_FNS))
     .replace("@group(0) @binding(4) var<uniform> p: Params;", decl)
+    .replace("//@EPI_VEC_PRE", epi.vecPre)
+    .replace("//@EPI_VEC_POST", epi.vecPost)
+    .replace("//@EPI_PRE", epi.pre)
+    .replace("//@EPI_POST", epi.post)
     .replace("//@BSUM_INIT", bsInit)
     .replace("//@BSUM_STORE", bsStore)
     .replace("//@COLS", cols.join("\n  "))

@@ -9,7 +9,8 @@
 // A[row, k+4l .. k+4l+3] and subgroupBroadcast hands every value to all lanes. tex.ts expands the //@ markers.
 // A workgroup (one 8-lane group) does `rbs` row blocks one after another: lavapipe's per-workgroup cost (it runs
 // each workgroup as a coroutine with a large frame) is then paid once per several blocks, which matters at K = 128.
-// flags: bit 0 accumulate into C (and CS), bit 1 add bias. Variants built with column sums (tex.ts `colSums`) also
+// flags: bit 0 accumulate into C (and CS), bit 1 add bias. Epilogue variants (tex.ts `epilogue`): "gelu" also
+// writes G = gelu(C); "dgelu" multiplies by gelu'(P) before storing (P: the pre-activation, same layout as C). Variants built with column sums (tex.ts `colSums`) also
 // write CS[n] = sum over k of B[k, n] (a bias gradient when B is dY), from the B values already in registers.
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
@@ -77,10 +78,12 @@ fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool) {
   if (c0 + 3u < p.N) {
     var x = v;
     if (accumulate) { x += vec4f(C[base], C[base + 1u], C[base + 2u], C[base + 3u]); }
+    //@EPI_VEC_PRE
     C[base] = x.x;
     C[base + 1u] = x.y;
     C[base + 2u] = x.z;
     C[base + 3u] = x.w;
+    //@EPI_VEC_POST
     return;
   }
   for (var j = 0u; j < 4u; j++) {
@@ -88,7 +91,9 @@ fn store(row: u32, col4: u32, v: vec4f, cBase: u32, accumulate: bool) {
     if (c < p.N) {
       var x = v[j];
       if (accumulate) { x += C[base + j]; }
+      //@EPI_PRE
       C[base + j] = x;
+      //@EPI_POST
     }
   }
 }
