@@ -104,3 +104,29 @@ test.skipIf(!gpu)("LATHE_GPU_PROFILE=1 reports GPU time and dispatch counts per 
   expect(prof["activation.gelu"].count).toBe(2);
   expect(prof["activation.gelu"].ms).toBeGreaterThanOrEqual(0);
 });
+
+describe.skipIf(!gpu)("operand textures", () => {
+  test("a matmul operand is copied once and reused until its bytes are written", async () => {
+    const dev = gpu!;
+    const r = rt(dev);
+    if (!r.software) return console.log("skipping: operand textures belong to tex.wgsl, used on software adapters");
+    const a = dev.randn([64, 64], 1, 1);
+    const b = dev.randn([64, 64], 1, 2);
+    const read = async (t: ReturnType<Device["randn"]>) => Array.from((await t.read()) as Float32Array);
+    const first = ops.matmul(a, b);
+    const want = await read(first);
+    const reused = ops.matmul(a, b); // both operands from the kept textures
+    expect(await read(reused)).toEqual(want);
+    // A new value in a (written by a kernel, then by an upload) must reach the product.
+    const doubled = ops.scale(a, 2);
+    a.write((await doubled.read()) as Float32Array);
+    expect((await read(ops.matmul(a, b))).map((v, i) => v - 2 * want[i]).every((d) => Math.abs(d) < 1e-3)).toBe(true);
+    const c = dev.randn([64, 64], 1, 3);
+    dev.backend.copy(a.buf, c.buf, a.size); // and a buffer-to-buffer copy into it
+    const viaCopy = await read(ops.matmul(a, b));
+    const cDirect = await read(ops.matmul(dev.randn([64, 64], 1, 3), b));
+    expect(viaCopy).toEqual(cDirect);
+    dev.backend.fill(a.buf, 0.5, a.size, "f32"); // and a kernel writing it
+    expect(await read(ops.matmul(a, b))).toEqual(await read(ops.matmul(dev.full([64, 64], 0.5), b)));
+  });
+});

@@ -6,6 +6,8 @@
 import { CapacityError, DeviceLostError, GpuKernelError } from "./errors.ts";
 import { type AcquiredDevice, isSoftwareAdapterName } from "./device.ts";
 
+/** Bytes of textures rowsTexture() may keep; past it, the kept textures are all dropped. */
+const ROW_TEXTURE_CAP = 256 * 1024 * 1024;
 /** Dispatches per submit before an automatic flush. */
 const MAX_PENDING = 1024;
 const UNIFORM_SLOT = 256;
@@ -89,6 +91,9 @@ export class Runtime {
   #bindGroups = new Map<string, GPUBindGroup>();
   #pool = new Map<number, GPUBuffer[]>();
   #texPool = new Map<string, GpuTex[]>();
+  /** rowsTexture()'s copies by source buffer, each with the byte range it holds; dropped when the range is written. */
+  #rowTextures = new Map<GPUBuffer, { start: number; end: number; rowFloats: number; rows: number; tex: GpuTex }[]>();
+  #rowTextureBytes = 0;
   #staging: GPUBuffer[] = [];
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
@@ -218,9 +223,52 @@ export class Runtime {
     list.push(t);
   }
 
+  /**
+   * A texture holding `rows` rows of `rowFloats` floats (a multiple of 64) of src from byte srcOffset, as
+   * copyBufferToTexture lays them out: texel (x, y) = row y, floats 4x .. 4x+3. The copy is made once and kept
+   * until a dispatch binds, a copy writes or write() uploads any of those bytes, so an operand used by several
+   * products (a matmul's input and weight, again in its backward) is copied once. The texture is the runtime's:
+   * read it, don't free it.
+   */
+  rowsTexture(src: GpuBuf, srcOffset: number, rowFloats: number, rows: number): GpuTex {
+    const start = src.offset + srcOffset;
+    const list = this.#rowTextures.get(src.buffer);
+    const hit = list?.find((e) => e.start === start && e.rowFloats === rowFloats && e.rows === rows);
+    if (hit) return hit.tex;
+    const tex = this.allocTexture(rowFloats / 4, rows, `operand texture (${rows}x${rowFloats / 4} texels)`);
+    this.copyToTexture(tex, src, srcOffset, rowFloats * 4, rowFloats / 4, rows, 0);
+    const bytes = rowFloats * 4 * rows;
+    if (this.#rowTextureBytes + bytes > ROW_TEXTURE_CAP) this.#dropRowTextures();
+    if (list) list.push({ start, end: start + bytes, rowFloats, rows, tex });
+    else this.#rowTextures.set(src.buffer, [{ start, end: start + bytes, rowFloats, rows, tex }]);
+    this.#rowTextureBytes += bytes;
+    return tex;
+  }
+
+  /** Forget rowsTexture() copies of bytes [start, end) of buffer: they are about to change. */
+  #touch(buffer: GPUBuffer, start: number, end: number): void {
+    const list = this.#rowTextures.get(buffer);
+    if (!list) return;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i];
+      if (e.start >= end || start >= e.end) continue;
+      list.splice(i, 1);
+      this.freeTexture(e.tex); // safe: work already encoded that reads it runs before any later reuse
+      this.#rowTextureBytes -= e.end - e.start;
+    }
+    if (list.length === 0) this.#rowTextures.delete(buffer);
+  }
+
+  #dropRowTextures(): void {
+    for (const list of this.#rowTextures.values()) for (const e of list) this.freeTexture(e.tex);
+    this.#rowTextures.clear();
+    this.#rowTextureBytes = 0;
+  }
+
   /** Upload data (flushes first when pending work touches the buffer, so order is kept). */
   write(b: GpuBuf, data: ArrayBufferView, byteOffset = 0): void {
     this.#check();
+    this.#touch(b.buffer, b.offset + byteOffset, b.offset + byteOffset + data.byteLength);
     if (this.#pendingBufs.has(b.buffer)) this.flush();
     this.device.queue.writeBuffer(b.buffer, b.offset + byteOffset, data.buffer, data.byteOffset, data.byteLength);
   }
@@ -287,7 +335,11 @@ export class Runtime {
     pass.setBindGroup(0, bg);
     pass.dispatchWorkgroups(x, y, z);
     if (this.#profiler) pass.end();
-    for (const b of buffers) if (!(b instanceof GpuTex)) this.#pendingBufs.add(b.buffer);
+    for (const b of buffers) {
+      if (b instanceof GpuTex) continue;
+      this.#pendingBufs.add(b.buffer);
+      if (this.#rowTextures.size) this.#touch(b.buffer, b.offset, b.isView ? b.offset + b.bytes : b.buffer.size); // any binding may write
+    }
     this.#kernelsInBatch.add(spec.name);
     this.#workKey = mixWorkKey(this.#workKey, kernelId(spec.name), x, y, z);
     this.dispatches++;
@@ -302,6 +354,7 @@ export class Runtime {
     this.#pass!.end();
     this.#pass = null;
     this.#encoder!.copyBufferToBuffer(src.buffer, src.offset + srcOffset, dst.buffer, dst.offset + dstOffset, bytes);
+    this.#touch(dst.buffer, dst.offset + dstOffset, dst.offset + dstOffset + bytes);
     this.#pendingBufs.add(dst.buffer);
     this.#pendingBufs.add(src.buffer);
     this.#workKey = mixWorkKey(this.#workKey, 0, bytes, 0, 0);

@@ -123,12 +123,24 @@ function texRowBlocksPerWorkgroup(otherBlocks: number, rowBlocks: number): numbe
 /** Returns whether colSums (B's column sums, see tex.wgsl) were written: only for unbatched products. */
 function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, t: TexShapes, flags: number, colSums: GpuBuf | null, epi: GemmEpilogue | null): boolean {
   const { batch, M, N, K } = g;
-  const at = rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
-  const bt = rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
-  if (t.aT) copyMatrices(rt, at, a, t.nbA, g.sA, M, K, K);
-  else pack(rt, at, a, t.nbA, M, K, g.transA, g.sA, t.aW, M);
-  if (t.bT) copyMatrices(rt, bt, b, t.nbB, g.sB, K, N, N);
-  else pack(rt, bt, b, t.nbB, K, N, g.transB, g.sB, t.bW, t.k32);
+  // An operand whose texture is its buffer's rows as stored (all its matrices back to back) comes from
+  // rt.rowsTexture, copied once and reused by later products (a layer's input and weight in its backward, dY by
+  // both backward products); other layouts are packed into a texture of this product's own.
+  const rowsA = t.aT ? M : !g.transA && K % 64 === 0 && t.k32 === K ? K : 0;
+  const rowsB = t.bT ? K : !g.transB && N % 64 === 0 && t.n4 * 4 === N && t.k32 === K ? N : 0;
+  const whole = (rowFloats: number, nb: number, s: number, rows: number) => rowFloats > 0 && rowFloats % 64 === 0 && (nb === 1 || s === rows * rowFloats);
+  const sharedA = whole(rowsA, t.nbA, g.sA, t.aH / t.nbA) ? rt.rowsTexture(a, 0, rowsA, t.aH) : null;
+  const sharedB = whole(rowsB, t.nbB, g.sB, t.bH / t.nbB) ? rt.rowsTexture(b, 0, rowsB, t.bH) : null;
+  const at = sharedA ?? rt.allocTexture(t.aW, t.aH, `matmul A texture (${t.aH}x${t.aW} texels)`);
+  const bt = sharedB ?? rt.allocTexture(t.bW, t.bH, `matmul B texture (${t.bH}x${t.bW} texels)`);
+  if (!sharedA) {
+    if (t.aT) copyMatrices(rt, at, a, t.nbA, g.sA, M, K, K);
+    else pack(rt, at, a, t.nbA, M, K, g.transA, g.sA, t.aW, M);
+  }
+  if (!sharedB) {
+    if (t.bT) copyMatrices(rt, bt, b, t.nbB, g.sB, K, N, N);
+    else pack(rt, bt, b, t.nbB, K, N, g.transB, g.sB, t.bW, t.k32);
+  }
   const block = texBlock(N);
   const sums = colSums !== null && batch === 1 ? colSums : null;
   const epiKind: TexEpilogue = epi?.kind ?? "none";
@@ -147,8 +159,8 @@ function texGemm(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | nu
   if (sums) extras.push(sums);
   if (epi) extras.push(epi.kind === "gelu" ? epi.act : epi.pre);
   rt.dispatch(spec, [c, at, bt, bias ?? rt.dummy(0), ...extras], params, [colBlocks, Math.ceil(rowBlocks / rbs), batch]);
-  rt.freeTexture(at);
-  rt.freeTexture(bt);
+  if (!sharedA) rt.freeTexture(at);
+  if (!sharedB) rt.freeTexture(bt);
   return sums !== null;
 }
 
