@@ -98,7 +98,9 @@ export function backward(loss: Tensor): void {
       }
       continue;
     }
-    const gin = node.backward(g);
+    // Gradients the inputs already have: an op may add into them rather than return a tensor to be added.
+    const into = node.inputs.map((inp) => (inp.requiresGrad ? (grads.get(inp) ?? null) : null));
+    const gin = node.backward(g, into);
     g.dispose();
     node.inputs.forEach((inp, k) => {
       const gi = gin[k];
@@ -108,6 +110,7 @@ export function backward(loss: Tensor): void {
         return;
       }
       const prev = grads.get(inp);
+      if (gi === prev) return; // the op added into it
       if (prev) {
         accumulateInto(dev, prev, gi, inp.size, inp.dtype);
         gi.dispose();

@@ -62,7 +62,8 @@ export interface Backend {
   embeddingBackward(dtable: Buf, dout: Buf, ids: Buf, N: number, V: number, C: number): void;
 
   layerNorm(out: Buf, mean: Buf, rstd: Buf, x: Buf, w: Buf, b: Buf, N: number, C: number, eps: number): void;
-  layerNormBackward(dx: Buf, dw: Buf, db: Buf, dout: Buf, x: Buf, w: Buf, mean: Buf, rstd: Buf, N: number, C: number): void;
+  /** accumulate: dx += the gradient (dw, db overwritten). */
+  layerNormBackward(dx: Buf, dw: Buf, db: Buf, dout: Buf, x: Buf, w: Buf, mean: Buf, rstd: Buf, N: number, C: number, accumulate?: boolean): void;
   rmsNorm(out: Buf, rstd: Buf, x: Buf, w: Buf, N: number, C: number, eps: number): void;
   rmsNormBackward(dx: Buf, dw: Buf, dout: Buf, x: Buf, w: Buf, rstd: Buf, N: number, C: number): void;
 

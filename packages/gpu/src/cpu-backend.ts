@@ -68,8 +68,8 @@ export function createCpuBackend(): Backend {
     embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackwardRef(f(dt), f(dout), i(ids), N, V, C),
 
     layerNorm: (out, mean, rstd, x, w, b, N, C, eps) => ln.layerNormForwardRef(f(out), f(mean), f(rstd), f(x), f(w), f(b), N, C, eps),
-    layerNormBackward: (dx, dw, db, dout, x, w, mean, rstd, N, C) =>
-      ln.layerNormBackwardRef(f(dx), f(dw), f(db), f(dout), f(x), f(w), f(mean), f(rstd), N, C),
+    layerNormBackward: (dx, dw, db, dout, x, w, mean, rstd, N, C, acc) =>
+      ln.layerNormBackwardRef(f(dx), f(dw), f(db), f(dout), f(x), f(w), f(mean), f(rstd), N, C, acc),
     rmsNorm: (out, rstd, x, w, N, C, eps) => rms.rmsNormForwardRef(f(out), f(rstd), f(x), f(w), N, C, eps),
     rmsNormBackward: (dx, dw, dout, x, w, rstd, N, C) => rms.rmsNormBackwardRef(f(dx), f(dw), f(dout), f(x), f(w), f(rstd), N, C),
 

@@ -28,8 +28,12 @@ export class Storage {
 export interface TapeNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Returns one fresh gradient tensor per input (null where the input needs none). */
-  backward(gout: Tensor): (Tensor | null)[];
+  /**
+   * Returns one gradient tensor per input (null where the input needs none): a fresh one, or into[k] itself when
+   * the op added its gradient for input k into into[k] (the gradient that input has so far from other uses, given
+   * by backward() when there is one) instead of making a new tensor.
+   */
+  backward(gout: Tensor, into?: readonly (Tensor | null)[]): (Tensor | null)[];
   /** Frees buffers saved for the backward (lse, mean, rstd, gates, ...). */
   release(): void;
 }

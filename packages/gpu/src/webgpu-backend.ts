@@ -80,8 +80,8 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     embeddingBackward: (dt, dout, ids, N, V, C) => emb.embeddingBackward(rt, g(dt), g(dout), g(ids), N, V, C),
 
     layerNorm: (out, mean, rstd, x, w, b, N, C, eps) => ln.layerNormForward(rt, g(out), g(mean), g(rstd), g(x), g(w), g(b), N, C, eps),
-    layerNormBackward: (dx, dw, db, dout, x, w, mean, rstd, N, C) =>
-      ln.layerNormBackward(rt, g(dx), g(dw), g(db), g(dout), g(x), g(w), g(mean), g(rstd), N, C),
+    layerNormBackward: (dx, dw, db, dout, x, w, mean, rstd, N, C, acc) =>
+      ln.layerNormBackward(rt, g(dx), g(dw), g(db), g(dout), g(x), g(w), g(mean), g(rstd), N, C, acc),
     rmsNorm: (out, rstd, x, w, N, C, eps) => rms.rmsNormForward(rt, g(out), g(rstd), g(x), g(w), N, C, eps),
     rmsNormBackward: (dx, dw, dout, x, w, rstd, N, C) => rms.rmsNormBackward(rt, g(dx), g(dw), g(dout), g(x), g(w), g(rstd), N, C),
 

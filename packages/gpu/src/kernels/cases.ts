@@ -58,6 +58,11 @@ export function opCases(): OpCase[] {
     run: ([x, w1, b1, w2, b2, r]) => ops.geluMlp(x, w1, b1, w2, b2, { residual: r }),
     noGradcheck: true,
   });
+  cases.push({
+    name: "pre-norm residual x + layerNorm(x)·W (layerNorm adds into x's gradient)",
+    inputs: (d) => [rnd(d, [2, 5, 8]), rnd(d, [8], 0.5), rnd(d, [8], 0.5), rnd(d, [8, 8], 0.5)],
+    run: ([x, w, b, W]) => ops.matmul(ops.layerNorm(x, w, b), W, { residual: x }),
+  });
   cases.push({ name: "matmul transA transB 5x3x4", inputs: (d) => [rnd(d, [3, 5]), rnd(d, [4, 3])], run: ([a, b]) => ops.matmul(a, b, { transA: true, transB: true }) });
   for (const shape of [[7], [3, 5], [2, 3, 17]]) {
     const s = shape.join("x");

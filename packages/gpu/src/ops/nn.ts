@@ -47,11 +47,13 @@ export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps = 1e-5): Tensor {
   }
   dev.keep(mean);
   dev.keep(rstd);
-  return record(out, node("layerNorm", [x, w, b], [mean, rstd], (g) => {
-    const dx = dev.empty(x.shape);
+  return record(out, node("layerNorm", [x, w, b], [mean, rstd], (g, into) => {
+    // x's gradient is added into the one it already has (a residual stream's) when there is one.
+    const prev = into?.[0] ?? null;
+    const dx = prev ?? dev.empty(x.shape);
     const dw = w.requiresGrad ? gradOutput(w) : dev.empty(w.shape);
     const db = b.requiresGrad ? gradOutput(b) : dev.empty(b.shape);
-    dev.backend.layerNormBackward(dx.buf, dw.buf, db.buf, g.buf, x.buf, w.buf, mean.buf, rstd.buf, N, C);
+    dev.backend.layerNormBackward(dx.buf, dw.buf, db.buf, g.buf, x.buf, w.buf, mean.buf, rstd.buf, N, C, prev !== null);
     return [dx, dw, db];
   }));
 }

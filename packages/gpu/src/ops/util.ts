@@ -38,7 +38,7 @@ export function last(t: Tensor): number {
 }
 
 /** A node whose saved internal tensors are disposed on release. */
-export function node(op: string, inputs: readonly Tensor[], saved: readonly Tensor[], backward: (g: Tensor) => (Tensor | null)[]): TapeNode {
+export function node(op: string, inputs: readonly Tensor[], saved: readonly Tensor[], backward: (g: Tensor, into?: readonly (Tensor | null)[]) => (Tensor | null)[]): TapeNode {
   return {
     op,
     inputs,

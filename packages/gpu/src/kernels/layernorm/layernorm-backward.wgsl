@@ -1,7 +1,7 @@
-// LayerNorm backward. OP 0: dx, one invocation per row. OP 1: dw, db, one invocation per channel looping over rows
-// in order (deterministic).
+// LayerNorm backward. OP 0: dx (added to dx when p.acc is set: the gradient x already has from other uses), one
+// invocation per row. OP 1: dw, db, one invocation per channel looping over rows in order (deterministic).
 override OP: u32 = 0u;
-struct Params { N: u32, C: u32 }
+struct Params { N: u32, C: u32, acc: u32 }
 
 @group(0) @binding(0) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(1) var<storage, read_write> dw: array<f32>;
@@ -32,7 +32,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     bb /= f32(p.C);
     for (var c = 0u; c < p.C; c++) {
       let nrm = (x[o + c] - m) * s;
-      dx[o + c] = (w[c] * dout[o + c] - a - nrm * bb) * s;
+      let v = (w[c] * dout[o + c] - a - nrm * bb) * s;
+      dx[o + c] = select(v, dx[o + c] + v, p.acc != 0u);
     }
   } else {
     if (i >= p.C) { return; }

@@ -21,9 +21,10 @@ export function layerNormForwardRef(
 }
 
 /** dx (N,C), dw (C), db (C) are overwritten. */
+/** accumulate: dx += the gradient (dw and db are always overwritten). */
 export function layerNormBackwardRef(
   dx: Float32Array, dw: Float32Array, db: Float32Array,
-  dout: Float32Array, x: Float32Array, w: Float32Array, mean: Float32Array, rstd: Float32Array, N: number, C: number,
+  dout: Float32Array, x: Float32Array, w: Float32Array, mean: Float32Array, rstd: Float32Array, N: number, C: number, accumulate = false,
 ): void {
   const dwAcc = new Float64Array(C);
   const dbAcc = new Float64Array(C);
@@ -46,7 +47,8 @@ export function layerNormBackwardRef(
       const dnorm = w[c] * dout[o + c];
       dbAcc[c] += dout[o + c];
       dwAcc[c] += norm * dout[o + c];
-      dx[o + c] = (dnorm - dnormMean - norm * dnormNormMean) * s;
+      const v = (dnorm - dnormMean - norm * dnormNormMean) * s;
+      dx[o + c] = accumulate ? dx[o + c] + Math.fround(v) : v;
     }
   }
   for (let c = 0; c < C; c++) {
