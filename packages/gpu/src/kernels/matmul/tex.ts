@@ -32,10 +32,6 @@ export interface TexLayout {
   readonly bT: boolean;
 }
 
-/**
- * colSums: the kernel also sums B's columns over k into a buffer bound after bias (the uniform moves to binding 5);
- * every row block computes the sums, the first one stores them.
- */
 /** What the store does besides writing C (see tex.wgsl). */
 export type TexEpilogue = "none" | "gelu" | "dgelu";
 
@@ -50,6 +46,11 @@ fn dgelu1(v: f32) -> f32 {
 }
 `;
 
+/**
+ * The kernel for a block and operand layout. colSums: it also sums B's columns over k into a buffer bound after
+ * bias (every row block computes the sums, the first one stores them); epilogue: see TexEpilogue. Extra buffers
+ * bind after bias in that order, and the uniform after them.
+ */
 export function texMatmulSource({ rows, cv }: TexBlock, { aT, bT }: TexLayout = { aT: false, bT: false }, colSums = false, epilogue: TexEpilogue = "none"): string {
   if (aT && rows % 4 !== 0) throw new Error(`texMatmulSource: transposed A needs rows divisible by 4 (got ${rows})`);
   const R = [...Array(rows).keys()];
