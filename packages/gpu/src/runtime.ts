@@ -1,8 +1,10 @@
 // The WebGPU runtime: pipeline cache keyed by (source, constants), pooled storage buffers in size classes,
 // one shared command encoder/compute pass that ops append to (submitted on read, flush, or every
-// MAX_PENDING dispatches), a uniform ring for per-dispatch params, and error scopes that name the kernel.
-// One piece (over 400 lines) because the encoder, the pool, the uniform ring and the waits share state that must
-// change together at each submit; splitting them would spread one invariant across files.
+// MAX_PENDING dispatches), a uniform ring for per-dispatch params, error scopes that name the kernel, buffer views,
+// and operand textures kept until their source bytes change (rowsTexture).
+// One piece (over 400 lines) because the encoder, the pool, the uniform ring, the waits and the kept textures share
+// state that must change together at each dispatch, copy and submit; splitting them would spread one invariant
+// across files.
 import { CapacityError, DeviceLostError, GpuKernelError } from "./errors.ts";
 import { type AcquiredDevice, isSoftwareAdapterName } from "./device.ts";
 
