@@ -28,8 +28,8 @@ class Block {
     });
   }
   forward(x: Tensor /* (B,T,C) */, f: Fwd): Tensor /* (B,T,C) */ {
-    x = ops.add(x, this.attn.forward(this.ln1.forward(x), f));
-    return ops.add(x, this.mlp.forward(this.ln2.forward(x), f));
+    x = this.attn.forward(this.ln1.forward(x), f, x); // x + attn(ln1(x)), the add in the projection's epilogue
+    return this.mlp.forward(this.ln2.forward(x), f, x); // x + mlp(ln2(x)), likewise
   }
 }
 
