@@ -1,9 +1,13 @@
 // Fused epilogues: on a software adapter (tex.wgsl; shapes whose rows copy into textures as they are), GELU, its derivative, the residual add and the bias gradient
 // ride on the products instead of running as passes of their own. (Their values: cases.ts, against the CPU backend.)
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { backward } from "../../autograd.ts";
 import { ops } from "../../ops/index.ts";
+import type { GpuBuf, Runtime } from "../../runtime.ts";
 import { testDevice } from "../../testing.ts";
+import { geluBackwardRef, geluForwardRef } from "../activation/reference.ts";
+import { gemm, hasFastMatmul } from "./matmul.ts";
+import { matmulForwardRef } from "./reference.ts";
 
 const dev = await testDevice();
 
@@ -31,4 +35,34 @@ test("on a software adapter, a GELU MLP with a residual is 2 dispatches forward 
     await x.grad!.read();
   });
   expect(r.grad).not.toBeNull();
+});
+
+describe.skipIf(!dev)("GELU epilogues on every kernel path", () => {
+  test.each([["tex"], ["fast"], ["general"]] as const)("the %s path: gelu and gelu' epilogues match the reference (fused on tex, a second pass elsewhere)", async (path) => {
+    const rt = (dev!.backend as unknown as { runtime: Runtime }).runtime;
+    if (path === "fast" && !hasFastMatmul(rt)) return console.log("skipping: no subgroups for fast.wgsl");
+    const [M, K, N] = [24, 64, 128];
+    const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 0.8);
+    const a = rnd(M * K, 1), b = rnd(K * N, 2), bias = rnd(N, 3), pre2 = rnd(M * N, 4);
+    const up = (x: Float32Array): GpuBuf => {
+      const buf = rt.alloc(x.length * 4, "test");
+      rt.write(buf, x);
+      return buf;
+    };
+    const down = async (buf: GpuBuf, n: number) => new Float32Array(await rt.read(buf, n * 4));
+    const g = { batch: 1, M, N, K, transA: false, transB: false, sA: 0, sB: 0, sC: 0 };
+    const prod = new Float32Array(M * N);
+    matmulForwardRef(prod, a, b, bias, { batch: 1, M, N, K, bBatched: false }, { transA: false, transB: false });
+    const wantAct = new Float32Array(M * N);
+    geluForwardRef(wantAct, prod, M * N);
+    const wantD = new Float32Array(M * N);
+    geluBackwardRef(wantD, prod, pre2, M * N);
+    const [c, act, c2] = [up(new Float32Array(M * N)), up(new Float32Array(M * N)), up(new Float32Array(M * N))];
+    gemm(rt, c, up(a), up(b), up(bias), g, false, path, null, { kind: "gelu", act });
+    gemm(rt, c2, up(a), up(b), up(bias), g, false, path, null, { kind: "dgelu", pre: up(pre2) });
+    const err = (x: Float32Array, y: Float32Array) => Math.max(...x.map((v, i) => Math.abs(v - y[i]) / (1 + Math.abs(y[i]))));
+    expect(err(await down(c, M * N), prod)).toBeLessThan(2e-5);
+    expect(err(await down(act, M * N), wantAct)).toBeLessThan(2e-5);
+    expect(err(await down(c2, M * N), wantD)).toBeLessThan(2e-5);
+  }, 120_000);
 });

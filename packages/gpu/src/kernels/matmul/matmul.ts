@@ -182,18 +182,18 @@ export function gemm(
 ): boolean {
   const { batch, M, N, K } = g;
   if (batch === 0 || M === 0 || N === 0) return false;
+  if (epi && accumulate) throw new Error("gemm: a GELU epilogue writes its product, it cannot accumulate into c");
   const want0 = path === "auto" && ENV_PATH ? ENV_PATH : path;
   if (epi && !(want0 === "tex" || (want0 === "auto" && rt.software && texFits(rt, g, texShapes(g))))) {
     // No fused epilogue on this path: the product, then the activation kernel over its output.
     const n = batch * M * N;
     if (epi.kind === "gelu") {
-      const done = gemm(rt, c, a, b, bias, g, accumulate, path, colSums);
+      const done = gemm(rt, c, a, b, bias, g, false, path, colSums);
       geluForward(rt, epi.act, c, n);
       return done;
     }
     const tmp = rt.alloc(n * 4, `matmul dgelu scratch (${batch},${M},${N}) f32`);
-    if (accumulate) rt.copy(tmp, c, n * 4);
-    const done = gemm(rt, tmp, a, b, bias, g, accumulate, path, colSums);
+    const done = gemm(rt, tmp, a, b, bias, g, false, path, colSums);
     geluBackward(rt, c, tmp, epi.pre, n);
     rt.free(tmp);
     return done;
