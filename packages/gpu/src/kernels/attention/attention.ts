@@ -2,7 +2,8 @@
 // runtime. Forward: forward.wgsl (flash style, online softmax, saves lse). Backward, deterministic (every output
 // element written by one invocation in a fixed loop order): delta.wgsl, then backward-dq.wgsl (one pass over
 // keys per query row) and backward-dkv.wgsl (one pass over queries per key row).
-// With subgroups of a fixed size and D a multiple of 4, the same three passes run as fast.ts's subgroup kernels.
+// With subgroups of a fixed size and D a multiple of 4, fast.ts's subgroup kernels run instead, in two passes: dq
+// computes delta on the way and writes it for dk/dv.
 // Dimension letters: B batch, T time, C channels, H heads, D head size (C/H).
 import { ShapeError } from "../../errors.ts";
 import { packParams, type GpuBuf, type KernelSpec, type Runtime } from "../../runtime.ts";
@@ -25,14 +26,17 @@ export function fixedSubgroupSize(rt: Runtime): number {
   return rt.features.includes("subgroups") && min > 0 && min === info?.subgroupMaxSize && FAST_WG % min === 0 ? min : 0;
 }
 
-function fastSpec(rt: Runtime, D: number, path: AttentionPath, kind: "forward" | "dq" | "dkv"): KernelSpec | null {
+function fastSpec(rt: Runtime, D: number, path: AttentionPath, kind: "forward" | "dq" | "dq+delta" | "dkv"): KernelSpec | null {
   const sg = fixedSubgroupSize(rt);
   if (path === "portable" || (path === "auto" && (sg === 0 || D % 4 !== 0))) return null;
   const key = `fast-${kind}/${D}/${sg}`;
   let s = specs.get(key);
   if (!s) {
-    const gen = kind === "forward" ? forwardFastSource : kind === "dq" ? dqFastSource : dkvFastSource;
-    specs.set(key, (s = { name: `attention.fast-${kind}`, code: gen(D, sg, FAST_WG) }));
+    const code =
+      kind === "forward" ? forwardFastSource(D, sg, FAST_WG)
+      : kind === "dkv" ? dkvFastSource(D, sg, FAST_WG)
+      : dqFastSource(D, sg, FAST_WG, kind === "dq+delta");
+    specs.set(key, (s = { name: `attention.fast-${kind}`, code }));
   }
   return s;
 }
@@ -80,8 +84,12 @@ export function attentionBackward(
   const D = headSize(d);
   const p = params(d, causal);
   const delta = rt.alloc(d.B * d.nHead * d.T * 4, `attention delta (${d.B},${d.nHead},${d.T}) f32`);
-  rt.dispatch(spec("delta", deltaSrc, D), [delta, dout, out], p, grid(d));
-  rt.dispatch(fastSpec(rt, D, path, "dq") ?? spec("backward-dq", dqSrc, D), [dqkv, qkv, dout, lse, delta], p, grid(d));
+  const dqDelta = fastSpec(rt, D, path, "dq+delta");
+  if (dqDelta) rt.dispatch(dqDelta, [dqkv, qkv, dout, lse, delta, out], p, grid(d)); // writes delta for dk/dv
+  else {
+    rt.dispatch(spec("delta", deltaSrc, D), [delta, dout, out], p, grid(d));
+    rt.dispatch(spec("backward-dq", dqSrc, D), [dqkv, qkv, dout, lse, delta], p, grid(d));
+  }
   rt.dispatch(fastSpec(rt, D, path, "dkv") ?? spec("backward-dkv", dkvSrc, D), [dqkv, qkv, dout, lse, delta], p, grid(d));
   rt.free(delta);
 }

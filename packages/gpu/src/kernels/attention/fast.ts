@@ -82,10 +82,23 @@ const BWD_BINDINGS = `
 @group(0) @binding(5) var<uniform> p: Params;
 `;
 
-/** Backward dq: one query per lane, keys 0..(last query of the subgroup), masked per lane. */
-export function dqFastSource(D: number, sg: number, wg: number): string {
+/**
+ * Backward dq: one query per lane, keys 0..(last query of the subgroup), masked per lane. With computeDelta, it
+ * also computes its row's delta = dout·out (in delta.wgsl's order, so the values are the same) and writes it for
+ * the dk/dv pass, instead of reading what delta.wgsl wrote: one dispatch fewer.
+ */
+export function dqFastSource(D: number, sg: number, wg: number, computeDelta = false): string {
   const J = [...Array(D / 4).keys()];
-  return `${HEADER}${BWD_BINDINGS}
+  const bindings = computeDelta
+    ? BWD_BINDINGS.replace("var<storage, read> delta: array<f32>;         ", "var<storage, read_write> delta: array<f32>;   ").replace(
+        "@group(0) @binding(5) var<uniform> p: Params;",
+        "@group(0) @binding(5) var<storage, read> out4: array<vec4f>;         // (B,T,C/4), the forward's output\n@group(0) @binding(6) var<uniform> p: Params;",
+      )
+    : BWD_BINDINGS;
+  const deltaLine = computeDelta
+    ? `var dl = 0.0;\n  ${J.map((j) => `let o${j} = out4[oo + ${j}u];\n  ${[..."xyzw"].map((c) => `dl = fma(do${j}.${c}, o${j}.${c}, dl);`).join(" ")}`).join("\n  ")}\n  if (g.x < p.T) { delta[r] = dl; }`
+    : "let dl = delta[r];";
+  return `${HEADER}${bindings}
 @compute @workgroup_size(${wg})
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
   let h = g.y;
@@ -98,7 +111,7 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(subgroup_invocation_id
   ${J.map((j) => `let q${j} = qkv4[qo + ${j}u] * p.scale;\n  let do${j} = dout4[oo + ${j}u];\n  var dq${j} = vec4f(0.0);`).join("\n  ")}
   let r = (b * p.H + h) * p.T + tq;
   let lr = lse[r];
-  let dl = delta[r];
+  ${deltaLine}
   let tLast = select(p.T - 1u, subgroupMax(tq), p.causal != 0u);
   for (var u = 0u; u <= tLast; u++) {
     let ko = (b * p.T + u) * row3 + c4 + h * ${D / 4}u;
