@@ -26,7 +26,7 @@ export function fixedSubgroupSize(rt: Runtime): number {
   return rt.features.includes("subgroups") && min > 0 && min === info?.subgroupMaxSize && FAST_WG % min === 0 ? min : 0;
 }
 
-function fastSpec(rt: Runtime, D: number, path: AttentionPath, kind: "forward" | "dq" | "dq+delta" | "dkv"): KernelSpec | null {
+function fastSpec(rt: Runtime, D: number, path: AttentionPath, kind: "forward" | "dq+delta" | "dkv"): KernelSpec | null {
   const sg = fixedSubgroupSize(rt);
   if (path === "portable" || (path === "auto" && (sg === 0 || D % 4 !== 0))) return null;
   const key = `fast-${kind}/${D}/${sg}`;
@@ -35,7 +35,7 @@ function fastSpec(rt: Runtime, D: number, path: AttentionPath, kind: "forward" |
     const code =
       kind === "forward" ? forwardFastSource(D, sg, FAST_WG)
       : kind === "dkv" ? dkvFastSource(D, sg, FAST_WG)
-      : dqFastSource(D, sg, FAST_WG, kind === "dq+delta");
+      : dqFastSource(D, sg, FAST_WG);
     specs.set(key, (s = { name: `attention.fast-${kind}`, code }));
   }
   return s;

@@ -83,21 +83,17 @@ const BWD_BINDINGS = `
 `;
 
 /**
- * Backward dq: one query per lane, keys 0..(last query of the subgroup), masked per lane. With computeDelta, it
- * also computes its row's delta = dout·out (in delta.wgsl's order, so the values are the same) and writes it for
- * the dk/dv pass, instead of reading what delta.wgsl wrote: one dispatch fewer.
+ * Backward dq: one query per lane, keys 0..(last query of the subgroup), masked per lane. Each lane also computes
+ * its row's delta = dout·out (in delta.wgsl's order, so the values are the same) and writes it for the dk/dv pass,
+ * which saves delta.wgsl's dispatch.
  */
-export function dqFastSource(D: number, sg: number, wg: number, computeDelta = false): string {
+export function dqFastSource(D: number, sg: number, wg: number): string {
   const J = [...Array(D / 4).keys()];
-  const bindings = computeDelta
-    ? BWD_BINDINGS.replace("var<storage, read> delta: array<f32>;         ", "var<storage, read_write> delta: array<f32>;   ").replace(
-        "@group(0) @binding(5) var<uniform> p: Params;",
-        "@group(0) @binding(5) var<storage, read> out4: array<vec4f>;         // (B,T,C/4), the forward's output\n@group(0) @binding(6) var<uniform> p: Params;",
-      )
-    : BWD_BINDINGS;
-  const deltaLine = computeDelta
-    ? `var dl = 0.0;\n  ${J.map((j) => `let o${j} = out4[oo + ${j}u];\n  ${[..."xyzw"].map((c) => `dl = fma(do${j}.${c}, o${j}.${c}, dl);`).join(" ")}`).join("\n  ")}\n  if (g.x < p.T) { delta[r] = dl; }`
-    : "let dl = delta[r];";
+  const bindings = BWD_BINDINGS.replace("var<storage, read> delta: array<f32>;         ", "var<storage, read_write> delta: array<f32>;   ").replace(
+    "@group(0) @binding(5) var<uniform> p: Params;",
+    "@group(0) @binding(5) var<storage, read> out4: array<vec4f>;         // (B,T,C/4), the forward's output\n@group(0) @binding(6) var<uniform> p: Params;",
+  );
+  const deltaLine = `var dl = 0.0;\n  ${J.map((j) => `let o${j} = out4[oo + ${j}u];\n  ${[..."xyzw"].map((c) => `dl = fma(do${j}.${c}, o${j}.${c}, dl);`).join(" ")}`).join("\n  ")}\n  if (g.x < p.T) { delta[r] = dl; }`;
   return `${HEADER}${bindings}
 @compute @workgroup_size(${wg})
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
