@@ -172,6 +172,21 @@ function transposed(rt: Runtime, src: GpuBuf, batch: number, rows: number, cols:
   return dst;
 }
 
+/** An epilogue on a kernel without one (fast, general): the product, then the activation kernel over its output. */
+function epilogueAfter(rt: Runtime, c: GpuBuf, a: GpuBuf, b: GpuBuf, bias: GpuBuf | null, g: Gemm, path: MatmulPath, colSums: GpuBuf | null, epi: GemmEpilogue): boolean {
+  const n = g.batch * g.M * g.N;
+  if (epi.kind === "gelu") {
+    const done = gemm(rt, c, a, b, bias, g, false, path, colSums);
+    geluForward(rt, epi.act, c, n);
+    return done;
+  }
+  const tmp = rt.alloc(n * 4, `matmul dgelu scratch (${g.batch},${g.M},${g.N}) f32`);
+  const done = gemm(rt, tmp, a, b, bias, g, false, path, colSums);
+  geluBackward(rt, c, tmp, epi.pre, n);
+  rt.free(tmp);
+  return done;
+}
+
 /**
  * Encode one product; `accumulate` adds into c instead of overwriting it. With colSums, the texture kernel also
  * writes B's column sums over k there (the bias gradient of a dW product) when it can; returns whether it did.
@@ -183,27 +198,13 @@ export function gemm(
   const { batch, M, N, K } = g;
   if (batch === 0 || M === 0 || N === 0) return false;
   if (epi && accumulate) throw new Error("gemm: a GELU epilogue writes its product, it cannot accumulate into c");
-  const want0 = path === "auto" && ENV_PATH ? ENV_PATH : path;
-  if (epi && !(want0 === "tex" || (want0 === "auto" && rt.software && texFits(rt, g, texShapes(g))))) {
-    // No fused epilogue on this path: the product, then the activation kernel over its output.
-    const n = batch * M * N;
-    if (epi.kind === "gelu") {
-      const done = gemm(rt, c, a, b, bias, g, false, path, colSums);
-      geluForward(rt, epi.act, c, n);
-      return done;
-    }
-    const tmp = rt.alloc(n * 4, `matmul dgelu scratch (${batch},${M},${N}) f32`);
-    const done = gemm(rt, tmp, a, b, bias, g, false, path, colSums);
-    geluBackward(rt, c, tmp, epi.pre, n);
-    rt.free(tmp);
-    return done;
-  }
   const flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
   const want = path === "auto" && ENV_PATH ? ENV_PATH : path;
   if (want === "tex" || (want === "auto" && rt.software)) {
     const t = texShapes(g);
     if (want === "tex" || texFits(rt, g, t)) return texGemm(rt, c, a, b, bias, g, t, flags, colSums, epi);
   }
+  if (epi) return epilogueAfter(rt, c, a, b, bias, g, want, colSums, epi);
   const useFast = want === "fast" || (want === "auto" && fastOk(rt, g));
   if (!useFast) {
     const params = packParams([
