@@ -13,6 +13,9 @@ export { exportHf, type ExportHfOptions } from "./infer/export-hf.ts";
 export { HostModel } from "./infer/host-model.ts";
 export { loadHostModel } from "./infer/load.ts";
 
+/** Scoring: windows of token ids → per-token log-probabilities (evaluation, fine-tuning, serving build on it). */
+export type { TokenScorer, ScoreWindow, WindowScore, GenerateOptions } from "./infer/token-scorer.ts";
+
 /** Models, configs and estimates. */
 export { buildModel, type LanguageModel } from "./nn/model.ts";
 export {
