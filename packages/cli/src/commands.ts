@@ -1,6 +1,7 @@
 // The table of `lathe` commands: positionals, options, help text, examples. args.ts parses against it and
 // usage.ts prints it, so help and parsing can never disagree.
 import type { CommandSpec, OptionSpec } from "./args.ts";
+import { stageRegistry } from "./registry.ts";
 
 const set: OptionSpec = {
   type: "string",
@@ -26,7 +27,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       plain: { type: "boolean", description: "Plain log lines even in a terminal (the default when not a TTY)" },
       concurrency: { type: "int", value: "n", description: "Stages running at once (default: number of CPUs)" },
       continue: { type: "boolean", description: "Keep building independent stages and trials after a failure" },
-      to: { type: "string", value: "stage", description: "Build each trial only up to this stage: collect, clean, tokenizer, pack, train, sample" },
+      to: {
+        type: "string",
+        value: "stage",
+        // The registered stages, in pipeline order (read when help is printed).
+        get description() {
+          return `Build each trial only up to this stage: ${stageRegistry().names().join(", ")}`;
+        },
+      },
     },
     examples: ["lathe build", "lathe build recipes/tiny.yaml --set train.lr=1e-3", "lathe build recipes/tiny.yaml --dry --json", "lathe build recipes/tiny.yaml --to clean --plain"],
   },

@@ -7,8 +7,9 @@ export { parseCommandArgs, UsageError } from "./args.ts";
 export type { CommandSpec, OptionSpec, ParsedArgs } from "./args.ts";
 
 /** The planner: recipe trials → stage graph. */
-export { planTrial, loadFactories, recipeEnd, PIPELINE, type Factories } from "./plan.ts";
-export { loadPlanned, writtenSections, type PlannedRecipe } from "./load.ts";
+export { planTrial, recipeKinds, kindsUntil, latestProducer, RECIPE_META } from "./plan.ts";
+export { stageRegistry } from "./registry.ts";
+export { loadPlanned, writtenSections, checkSectionsRead, type PlannedRecipe } from "./load.ts";
 
 /** Build renderers over the engine's event stream. */
 export { createPlainRenderer } from "./ui/plain.ts";

@@ -2,10 +2,11 @@
 // and optionally cut the graph down to what some target stages need.
 import { existsSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
-import type { StageDef } from "@lathe/engine";
-import { loadRecipe, planContexts, type LoadedRecipe, type PlanContext } from "@lathe/recipe";
+import type { StageDef, StageKind, StageRegistry } from "@lathe/engine";
+import { loadRecipe, planContexts, RecipeError, type LoadedRecipe, type PlanContext } from "@lathe/recipe";
 import { closest, UsageError } from "./args.ts";
-import { isBeyond, loadFactories, planTrial, recipeEnd, sectionFor } from "./plan.ts";
+import { kindsUntil, latestProducer, planTrial, RECIPE_META, recipeKinds } from "./plan.ts";
+import { stageRegistry } from "./registry.ts";
 import { allRecipes, type Workspace } from "./workspace.ts";
 
 export interface PlannedRecipe {
@@ -14,8 +15,10 @@ export interface PlannedRecipe {
   /** Path as shown to the user (relative to cwd). */
   readonly shown: string;
   readonly contexts: readonly PlanContext[];
-  /** The last pipeline stage the recipe itself asks for (see plan.ts recipeEnd); planning stops there. */
-  readonly end: "clean" | "pack" | "sample";
+  /** The last stage of the recipe's own pipeline (see plan.ts recipeKinds); planning stops there. */
+  readonly end: string;
+  /** The stage kinds each trial plans, in order. */
+  readonly kinds: readonly StageKind<PlanContext>[];
   /** Every stage of every trial, upstream first. */
   readonly graph: readonly StageDef[];
 }
@@ -23,10 +26,15 @@ export interface PlannedRecipe {
 export interface LoadOptions {
   readonly sets?: readonly string[];
   /**
-   * Plan each trial only up to this pipeline stage (see plan.ts PIPELINE). A stage past the recipe's own end
-   * (a data-only recipe asked for `train`) is a UsageError of `command`.
+   * Plan each trial only up to this stage (a registered stage name). A stage past the recipe's own end (a data-only
+   * recipe asked for `train`) is a UsageError of `command`.
    */
   readonly until?: string;
+  /**
+   * Plan up to the recipe's latest stage producing this artifact ("model": the stage `sample` and `export` use;
+   * a fine-tuning stage once one is registered and written). None is a UsageError of `command`.
+   */
+  readonly untilProducer?: string;
   /** The command, for messages. @default "build" */
   readonly command?: string;
 }
@@ -49,24 +57,58 @@ export function recipePath(ws: Workspace, command: string, arg: string): string 
 export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions = {}): Promise<PlannedRecipe> {
   const loaded = await loadRecipe(file, { set: opts.sets ?? [], root: ws.root });
   const shown = relative(process.cwd(), file) || file;
+  const registry = stageRegistry();
   const written = writtenSections(loaded);
-  const end = recipeEnd(written);
-  if (opts.until !== undefined && isBeyond(opts.until, end)) {
-    const section = sectionFor(opts.until);
-    const missing = ["tokenizer", "model", "train"].filter((s) => !written.has(s));
-    const command = opts.command ?? "build";
+  checkSectionsRead(loaded, written, registry);
+  const own = recipeKinds(registry, written);
+  const end = own.at(-1)?.name ?? "";
+  const command = opts.command ?? "build";
+  let until = opts.until;
+  if (opts.untilProducer !== undefined) {
+    until = latestProducer(own, opts.untilProducer)?.name ?? registry.kinds.find((k) => k.produces.includes(opts.untilProducer!))?.name;
+    if (until === undefined) throw new UsageError(command, undefined, `no registered stage produces a ${opts.untilProducer}`, "install the package that contributes one");
+  }
+  if (until !== undefined && !registry.byName(until)) {
+    throw new UsageError(command, until, `no stage is named "${until}"`, `the stages are: ${registry.names().join(", ")}`);
+  }
+  if (until !== undefined && !own.some((k) => k.name === until)) {
+    const path = kindsUntil(registry, until).filter((k) => !own.includes(k));
+    const missing = [...new Set(path.flatMap((k) => k.wantedBy))].filter((s) => !written.has(s));
+    const section = registry.byName(until)!.wantedBy[0] ?? missing[0];
     throw new UsageError(
       command,
-      opts.until,
-      `${shown} has no "${opts.until}" stage: it writes no ${orList(missing)} section, so its pipeline ends at ${end}`,
+      until,
+      `${shown} has no "${until}" stage: it writes no ${orList(missing)} section, so its pipeline ends at ${end}`,
       `add a ${section}: section to the recipe (or extend a recipe that has one)${command === "build" ? `, or build up to ${end} with --to ${end}` : ""}`,
     );
   }
-  const until = opts.until ?? end;
+  const kinds = until === undefined ? own : kindsUntil(registry, until);
   const contexts = planContexts(loaded);
-  const factories = await loadFactories(until);
-  const graph = contexts.flatMap((ctx) => planTrial(ctx, factories, until));
-  return { file, shown, contexts, end, graph };
+  await registry.load(kinds);
+  const graph = (await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)))).flat();
+  return { file, shown, contexts, end, kinds, graph };
+}
+
+/**
+ * A written section that no registered stage reads would be accepted and do nothing (a `finetune:` section before
+ * any stage reads it): a RecipeError at the section's key.
+ */
+export function checkSectionsRead(loaded: LoadedRecipe, written: ReadonlySet<string>, registry: StageRegistry<PlanContext>): void {
+  const read = registry.sections();
+  const unread = [...written].filter((s) => !(RECIPE_META as readonly string[]).includes(s) && !read.has(s));
+  if (unread.length === 0) return;
+  const entries = loaded.tree.kind === "map" ? loaded.tree.entries : new Map();
+  const shown = relative(process.cwd(), loaded.file) || loaded.file;
+  throw new RecipeError(
+    unread.map((s) => {
+      const loc = entries.get(s)?.keyLoc ?? { file: shown, line: 0, col: 0 };
+      return {
+        file: loc.file, line: loc.line, col: loc.col, pointer: `/${s}`,
+        message: `no stage reads the ${s}: section yet, so it would do nothing`,
+        hint: `remove it; the sections stages read are ${[...read].sort().join(", ")}`,
+      };
+    }),
+  );
 }
 
 /** "a", "a or b", "a, b or c". */
@@ -112,6 +154,14 @@ export function checkStageId(command: string, recipe: PlannedRecipe, id: string)
     `${recipe.shown} has no stage "${id}"`,
     guess ? `did you mean "${guess}"?` : `its stages are: ${ids.join(", ")}`,
   );
+}
+
+/** The stage of one trial that holds the model (the recipe's latest producer of "model"), and its tokenizer stage. */
+export function modelStageIds(recipe: PlannedRecipe, ctx: PlanContext): { model: string; tokenizer: string } {
+  const model = latestProducer(recipe.kinds, "model");
+  const tokenizer = latestProducer(recipe.kinds, "tokenizer");
+  if (!model || !tokenizer) throw new Error(`${recipe.shown}: planned without a model stage (plan it with untilProducer: "model")`);
+  return { model: ctx.id(model.name), tokenizer: ctx.id(tokenizer.name) };
 }
 
 /** The trial to use for a single-model command (sample, export): the only one, or the one --trial names. */

@@ -1,16 +1,27 @@
-// The planner stops where the recipe stops: which sections a recipe writes decides how much pipeline it plans.
+// The planner is a registry of stage kinds: which sections a recipe writes decides how much pipeline it plans, each
+// input comes from the latest producer of its artifact, and a section no stage reads is an error.
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./args.ts";
 import { loadPlanned, writtenSections } from "./load.ts";
-import { recipeEnd } from "./plan.ts";
-import { loadRecipe } from "@lathe/recipe";
+import { StageRegistry, type StageKind } from "@lathe/engine";
+import { loadRecipe, planContexts, RecipeError, type PlanContext } from "@lathe/recipe";
+import { latestProducer, planTrial, recipeKinds } from "./plan.ts";
+import { stageRegistry } from "./registry.ts";
 import { findWorkspace } from "./workspace.ts";
 
 const FIXTURES = join(import.meta.dir, "../../../tests/fixtures/cli");
 const ws = findWorkspace(import.meta.dir, { LATHE_CACHE: join(import.meta.dir, "does-not-exist-cache") });
 
-describe("recipeEnd", () => {
+describe("the stage registry", () => {
+  const registry = stageRegistry();
+
+  test("registers the packages' stage kinds producers first, so the pipeline order is derived, not listed", () => {
+    expect(registry.names().slice(0, 6)).toEqual(["collect", "clean", "tokenizer", "pack", "train", "sample"]);
+  });
+
   test.each([
     [["name", "datasets", "clean"], "clean"],
     [["datasets", "tokenizer"], "pack"],
@@ -18,8 +29,49 @@ describe("recipeEnd", () => {
     [["datasets", "train"], "sample"],
     [["model"], "sample"],
     [[], "clean"],
-  ] as const)("a recipe writing %p ends at %s", (sections, end) => {
-    expect(recipeEnd(new Set(sections))).toBe(end);
+  ] as const)("a recipe writing %p plans up to %s (its upstream included)", (sections, last) => {
+    const kinds = recipeKinds(registry, new Set(sections)).map((k) => k.name);
+    expect(kinds.slice(0, 2)).toEqual(["collect", "clean"]);
+    expect(kinds).toContain(last);
+    if (last !== "sample") expect(kinds.at(-1)).toBe(last);
+  });
+
+  test("the model sample and export use is the latest stage producing one", () => {
+    expect(latestProducer(recipeKinds(registry, new Set(["model"])), "model")?.name).toBe("train");
+    expect(latestProducer(recipeKinds(registry, new Set(["datasets"])), "model")).toBeUndefined();
+  });
+
+  test("a toy stage kind registered from outside the CLI is planned after the model it consumes, with the model's id as input", async () => {
+    const toy: StageKind<PlanContext> = {
+      name: "toy",
+      kind: "test.toy",
+      reads: ["serve"],
+      wantedBy: ["serve"],
+      consumes: { model: "model", tokenizer: "tokenizer" },
+      produces: ["toy-report"],
+      load: async () => ({
+        plan: (ctx, id, inputs) => ({ id, kind: "test.toy", version: "1", params: { seed: ctx.recipe.seed }, inputs: { model: { stage: inputs.model! }, tokenizer: { stage: inputs.tokenizer! } }, run: async () => {} }),
+        run: async () => {},
+      }),
+    };
+    const r = new StageRegistry<PlanContext>().register(...registry.kinds, toy);
+    const kinds = recipeKinds(r, new Set(["serve"]));
+    expect(kinds.map((k) => k.name)).toEqual(["collect", "clean", "tokenizer", "pack", "train", "toy"]);
+    const loaded = await loadRecipe(join(FIXTURES, "tiny-model.yaml"));
+    const ctx = { ...planContexts(loaded)[0]!, id: (n: string) => `trial-9/${n}` };
+    const graph = await planTrial(r, ctx, kinds);
+    expect(graph.at(-1)!.inputs).toEqual({ model: { stage: "trial-9/train" }, tokenizer: { stage: "trial-9/tokenizer" } });
+  });
+
+  test("a kind that consumes an artifact nobody produces before it is a RegistryError naming both", () => {
+    const orphan: StageKind<PlanContext> = { name: "orphan", kind: "test.orphan", reads: [], wantedBy: ["x"], consumes: { a: "nothing" }, produces: [], load: async () => { throw new Error("unused"); } };
+    const r = new StageRegistry<PlanContext>().register(orphan);
+    expect(() => r.select(new Set(["x"]))).toThrow('stage kind test.orphan consumes "nothing" but no kind registered before it produces one');
+  });
+
+  test("each stage's run is a function of its kind alone: every planned def uses its kind's runner", async () => {
+    const r = await loadPlanned(ws, join(FIXTURES, "tiny-model.yaml"));
+    for (const s of r.graph) expect(s.run).toBe(await registry.runner(s.kind));
   });
 });
 
@@ -54,5 +106,18 @@ describe("loadPlanned", () => {
     expect(e).toBeInstanceOf(UsageError);
     expect((e as Error).message).toContain('has no "train" stage: it writes no tokenizer, model or train section, so its pipeline ends at clean');
     expect((e as Error).message).toContain("add a model: section");
+  });
+});
+
+describe("sections no stage reads", () => {
+  test("a written section that no registered stage reads is a located RecipeError, not silently accepted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lathe-plan-"));
+    const file = join(dir, "r.yaml");
+    writeFileSync(file, `extends: ${join(FIXTURES, "tiny.yaml")}\nname: x\nfinetune:\n  steps: 1000\n`);
+    const e = await loadPlanned(ws, file).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(RecipeError);
+    expect((e as Error).message).toMatch(/r\.yaml:3:1: no stage reads the finetune: section yet, so it would do nothing\. Hint: remove it; the sections stages read are /);
+    const set = await loadPlanned(ws, join(FIXTURES, "tiny.yaml"), { sets: ["finetune.steps=1000"] }).catch((x: unknown) => x);
+    expect((set as Error).message).toStartWith("--set finetune.steps=1000: no stage reads the finetune: section");
   });
 });

@@ -1,65 +1,34 @@
-// The planner: turns each trial's PlanContext into stage definitions by chaining the domain factories
-// data → tokenizer → model, as ARCHITECTURE.md specifies. The one place that knows the pipeline's shape.
-// Packages load lazily: `--to clean` never loads the model package (nor WebGPU), which keeps such builds fast.
-import type { StageDef } from "@lathe/engine";
+// The planner: which stages one recipe trial plans, and their StageDefs. Everything pipeline-shaped (the stage
+// names, where a recipe ends, --to choices, which stage holds the model) is derived from the stage registry
+// (registry.ts), never listed here. Implementations load lazily: `--to clean` never loads the model package.
+import type { StageDef, StageKind, StageRegistry } from "@lathe/engine";
 import type { PlanContext } from "@lathe/recipe";
 
-/** The stage factories of ARCHITECTURE.md, one per domain package. */
-export interface Factories {
-  dataStages(ctx: PlanContext): { collect: StageDef; clean: StageDef };
-  tokenizerStages(ctx: PlanContext, deps: { clean: StageDef }): { tokenizer: StageDef; pack: StageDef };
-  modelStages(ctx: PlanContext, deps: { clean: StageDef; tokenizer: StageDef; pack: StageDef }): { train: StageDef; sample: StageDef };
-}
-
-/** Stage names of one trial in pipeline order (a trial's ids are ctx.id(name)). */
-export const PIPELINE = ["collect", "clean", "tokenizer", "pack", "train", "sample"] as const;
+/** Top-level recipe keys that are not sections a stage reads. */
+export const RECIPE_META = ["name", "seed", "extends", "vars", "sweep"] as const;
 
 /**
- * Where a recipe's own pipeline ends, from the top-level sections written in it (its extends chain, --set and sweep
- * paths included; defaults are not "written"): a model or train section → the whole pipeline; a tokenizer section →
- * up to pack; otherwise a data-only recipe → up to clean. So `lathe build data.yaml` never trains a default model.
+ * The kinds a recipe's own pipeline plans: those its written sections ask for (extends, --set and sweep paths
+ * included; defaults are not "written"), plus their upstream. A recipe that writes no stage's section gets the
+ * kinds asked for by the first registered kind's sections (a data-only pipeline), so it still plans something.
  */
-export function recipeEnd(written: ReadonlySet<string>): "clean" | "pack" | "sample" {
-  if (written.has("model") || written.has("train")) return "sample";
-  if (written.has("tokenizer")) return "pack";
-  return "clean";
+export function recipeKinds(registry: StageRegistry<PlanContext>, written: ReadonlySet<string>): StageKind<PlanContext>[] {
+  const chosen = registry.select(written);
+  if (chosen.length > 0 || registry.kinds.length === 0) return chosen;
+  return registry.select(new Set(registry.kinds[0]!.wantedBy));
 }
 
-/** The section a recipe must write for it to plan a stage (the first section of the stage's package). */
-export function sectionFor(stage: string): string {
-  const i = (PIPELINE as readonly string[]).indexOf(stage);
-  return i < 2 ? "datasets" : i < 4 ? "tokenizer" : "model";
+/** The kinds planned to build `until` (a stage name): it and its upstream. */
+export function kindsUntil(registry: StageRegistry<PlanContext>, until: string): StageKind<PlanContext>[] {
+  return registry.select(new Set(), until);
 }
 
-/** True when `stage` comes after `end` in the pipeline. */
-export function isBeyond(stage: string, end: string): boolean {
-  return (PIPELINE as readonly string[]).indexOf(stage) > (PIPELINE as readonly string[]).indexOf(end);
+/** The last stage among `kinds` that produces `artifact` ("model": the stage sample, export and eval use). */
+export function latestProducer(kinds: readonly StageKind<PlanContext>[], artifact: string): StageKind<PlanContext> | undefined {
+  return kinds.findLast((k) => k.produces.includes(artifact));
 }
 
-/** Imports the domain packages that planning up to `until` (default: everything) needs. */
-export async function loadFactories(until?: string): Promise<Partial<Factories>> {
-  const f: Partial<Factories> = { ...(await import("@lathe/data")) };
-  if (until === "collect" || until === "clean") return f;
-  Object.assign(f, await import("@lathe/tokenizer"));
-  if (until === "tokenizer" || until === "pack") return f;
-  Object.assign(f, await import("@lathe/model"));
-  return f;
-}
-
-/**
- * All stages of one trial, upstream first. With `until` (a name from PIPELINE), stops once that stage is planned;
- * `f` then needs only the factories up to that stage (loadFactories(until) loads just those).
- */
-export function planTrial(ctx: PlanContext, f: Partial<Factories>, until?: string): StageDef[] {
-  const out: StageDef[] = [];
-  const done = () => until !== undefined && out.some((s) => s.id === ctx.id(until));
-  const d = f.dataStages!(ctx);
-  out.push(d.collect, d.clean);
-  if (done()) return out;
-  const t = f.tokenizerStages!(ctx, { clean: d.clean });
-  out.push(t.tokenizer, t.pack);
-  if (done()) return out;
-  const m = f.modelStages!(ctx, { clean: d.clean, tokenizer: t.tokenizer, pack: t.pack });
-  out.push(m.train, m.sample);
-  return out;
+/** All stages of one trial, upstream first. */
+export function planTrial(registry: StageRegistry<PlanContext>, ctx: PlanContext, kinds: readonly StageKind<PlanContext>[]): Promise<StageDef[]> {
+  return registry.plan(ctx, kinds, (name) => ctx.id(name));
 }

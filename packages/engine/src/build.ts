@@ -48,7 +48,8 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
   mkdirSync(opts.cacheDir, { recursive: true });
   store.sweepDeadRunDirs();
   const statCache = StatCache.load(opts.cacheDir);
-  const keyed = await computeKeys(order, opts.root ?? process.cwd(), statCache);
+  const root = opts.root ?? process.cwd();
+  const keyed = await computeKeys(order, root, statCache);
   statCache.save();
 
   const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
@@ -207,6 +208,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
         inputs,
         outDir: join(runDir, "out"),
         scratchDir,
+        root,
         resource: ks.def.resource ?? "cpu",
         signal: abort.signal,
         log(line) {

@@ -8,6 +8,9 @@ export { build, resolveCacheDir } from "./build.ts";
 export { plan } from "./plan.ts";
 export { formatChange, formatValue } from "./explain.ts";
 
+/** Stage kinds: what a package contributes to a planner (reads, consumes, produces, how to load it). */
+export { StageRegistry, RegistryError, type StageKind, type StageImpl } from "./registry.ts";
+
 /** Graph checks and pictures. */
 export { topoOrder, upstreamIds } from "./graph.ts";
 export { toMermaid, toDot } from "./format-graph.ts";

@@ -51,6 +51,8 @@ export interface StageContext<P extends Json = Json> {
   readonly outDir: string;
   /** A directory that survives a failed or killed run of the same key, for checkpoints and resume. */
   readonly scratchDir: string;
+  /** The build's root (BuildOptions.root): where relative paths in params resolve, on whichever machine runs it. */
+  readonly root: string;
   readonly resource: Resource;
   readonly signal: AbortSignal;
   log(line: string): void;

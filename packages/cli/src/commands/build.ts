@@ -4,7 +4,7 @@ import { build, plan } from "@lathe/engine";
 import { UsageError, type ParsedArgs } from "../args.ts";
 import { formatDry } from "../dry.ts";
 import { loadPlanned, recipePath, upstreamOf } from "../load.ts";
-import { PIPELINE } from "../plan.ts";
+import { stageRegistry } from "../registry.ts";
 import { selectRenderer } from "../ui/select.ts";
 import type { Workspace } from "../workspace.ts";
 
@@ -13,8 +13,9 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
   const given = args.positionals.recipes as string[];
   const files = given.length > 0 ? given.map((r) => recipePath(ws, "build", r)) : [defaultRecipe(ws)];
   const to = o.to as string | undefined;
-  if (to !== undefined && !(PIPELINE as readonly string[]).includes(to)) {
-    throw new UsageError("build", to, `--to must name a pipeline stage (${PIPELINE.join(", ")}), got "${to}"`, `write e.g. --to clean`);
+  const stages = stageRegistry().names();
+  if (to !== undefined && !stages.includes(to)) {
+    throw new UsageError("build", to, `--to must name a pipeline stage (${stages.join(", ")}), got "${to}"`, `write e.g. --to clean`);
   }
   if (o.concurrency !== undefined && (o.concurrency as number) < 1) {
     throw new UsageError("build", String(o.concurrency), `--concurrency must be at least 1, got ${o.concurrency}`, "write e.g. --concurrency 2");

@@ -3,16 +3,16 @@
 import { resolve } from "node:path";
 import { exportHf } from "@lathe/model";
 import type { ParsedArgs } from "../args.ts";
-import { loadPlanned, pickTrial, recipePath } from "../load.ts";
+import { loadPlanned, modelStageIds, pickTrial, recipePath } from "../load.ts";
 import type { Workspace } from "../workspace.ts";
 import { ensureBuilt } from "./ensure.ts";
 
 export async function exportCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
   const o = args.options;
   const file = recipePath(ws, "export", args.positionals.recipe as string);
-  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], until: "train", command: "export" });
+  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], untilProducer: "model", command: "export" });
   const ctx = pickTrial("export", recipe, o.trial as string | undefined);
-  const [train, tok] = [ctx.id("train"), ctx.id("tokenizer")];
+  const { model: train, tokenizer: tok } = modelStageIds(recipe, ctx);
   const dirs = await ensureBuilt(ws, "export", recipe, [train, tok], { signal });
   const name = ctx.recipe.name || file.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
   const outDir = resolve((o.out as string | undefined) ?? `export/${name}`);

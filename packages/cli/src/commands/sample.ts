@@ -2,16 +2,16 @@
 // settings default to the recipe's train.sample section.
 import { sample } from "@lathe/model";
 import type { ParsedArgs } from "../args.ts";
-import { loadPlanned, pickTrial, recipePath } from "../load.ts";
+import { loadPlanned, modelStageIds, pickTrial, recipePath } from "../load.ts";
 import type { Workspace } from "../workspace.ts";
 import { ensureBuilt } from "./ensure.ts";
 
 export async function sampleCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
   const o = args.options;
   const file = recipePath(ws, "sample", args.positionals.recipe as string);
-  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], until: "train", command: "sample" });
+  const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], untilProducer: "model", command: "sample" });
   const ctx = pickTrial("sample", recipe, o.trial as string | undefined);
-  const [train, tok] = [ctx.id("train"), ctx.id("tokenizer")];
+  const { model: train, tokenizer: tok } = modelStageIds(recipe, ctx);
   const dirs = await ensureBuilt(ws, "sample", recipe, [train, tok], { signal });
   // Flags override the recipe's train.sample settings (what the sample stage uses).
   const r = ctx.recipe.train.sample;

@@ -18,7 +18,7 @@ function fakeRun(stage: StageDef, inputs: Record<string, string | readonly strin
   const logs: string[] = [];
   const progress: Progress[] = [];
   const ctx: StageContext = {
-    id: stage.id, params: stage.params, inputs, outDir, scratchDir: join(tmp, "scratch"), resource: "cpu", signal: new AbortController().signal,
+    id: stage.id, params: stage.params, inputs, outDir, scratchDir: join(tmp, "scratch"), root, resource: "cpu", signal: new AbortController().signal,
     log: (l) => logs.push(l), progress: (p) => progress.push(p), metric: () => {},
   };
   return { outDir, logs, progress, done: stage.run(ctx) };

@@ -115,7 +115,7 @@ describe("TokenLoader", () => {
 function fakeCtx(stage: StageDef, inputs: Record<string, string>, outDir: string): StageContext<Json> {
   const logs: string[] = [];
   return {
-    id: stage.id, params: stage.params, inputs, outDir, scratchDir: outDir, resource: "cpu", signal: new AbortController().signal,
+    id: stage.id, params: stage.params, inputs, outDir, scratchDir: outDir, root: outDir, resource: "cpu", signal: new AbortController().signal,
     log: (l) => logs.push(l), progress: () => {}, metric: () => {},
   };
 }

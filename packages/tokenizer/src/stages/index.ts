@@ -1,15 +1,28 @@
-// tokenizerStages: the planner factory for the tokenizer and pack stages (see ARCHITECTURE.md).
-import type { StageDef } from "@lathe/engine";
+// The tokenizer and pack stages as the planner's stage kinds (kinds.ts), and tokenizerStages, which chains both
+// for tests and tools that plan without the registry.
+import type { StageDef, StageImpl } from "@lathe/engine";
 import type { PlanContext } from "@lathe/recipe";
-import { packStage } from "./pack-stage.ts";
-import { tokenizerStage } from "./tokenizer-stage.ts";
+import { TOKENIZER_DEFAULTS } from "../section.ts";
+import { packStage, runPack } from "./pack-stage.ts";
+import { runTokenizer, tokenizerStage } from "./tokenizer-stage.ts";
 
 /** The slice of PlanContext the factory reads: only the tokenizer section, so edits elsewhere never rerun it. */
 export type TokenizerPlanContext = Pick<PlanContext, "file" | "root" | "id"> & { readonly recipe: Pick<PlanContext["recipe"], "tokenizer"> };
 
+const ref = (id: string): StageDef => ({ id }) as StageDef;
+
+export const tokenizerKind: StageImpl<TokenizerPlanContext> = {
+  plan: (ctx, id, inputs) => tokenizerStage(id, ctx.recipe.tokenizer ?? TOKENIZER_DEFAULTS, ref(inputs.clean!)) as unknown as StageDef,
+  run: runTokenizer,
+};
+
+export const packKind: StageImpl<TokenizerPlanContext> = {
+  plan: (ctx, id, inputs) => packStage(id, ctx.recipe.tokenizer ?? TOKENIZER_DEFAULTS, ref(inputs.clean!), ref(inputs.tokenizer!)) as unknown as StageDef,
+  run: runPack,
+};
+
 export function tokenizerStages(ctx: TokenizerPlanContext, deps: { clean: StageDef }): { tokenizer: StageDef; pack: StageDef } {
-  const section = ctx.recipe.tokenizer;
-  const tokenizer = tokenizerStage(ctx.id("tokenizer"), section, deps.clean) as unknown as StageDef;
-  const pack = packStage(ctx.id("pack"), section, deps.clean, tokenizer) as unknown as StageDef;
+  const tokenizer = tokenizerKind.plan(ctx, ctx.id("tokenizer"), { clean: deps.clean.id });
+  const pack = packKind.plan(ctx, ctx.id("pack"), { clean: deps.clean.id, tokenizer: tokenizer.id });
   return { tokenizer, pack };
 }

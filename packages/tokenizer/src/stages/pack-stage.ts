@@ -64,6 +64,11 @@ export function packStage(id: string, section: TokenizerSection, clean: StageDef
     params,
     inputs: { clean: { stage: clean.id }, tokenizer: { stage: tokenizer.id } },
     title: "pack shards",
-    run: (ctx) => runPackStage(ctx as StageContext<Json>, params),
+    run: runPack,
   };
+}
+
+/** The stage's run: a function of its params and inputs only. */
+export function runPack(ctx: StageContext<Json>): Promise<void> {
+  return runPackStage(ctx, ctx.params as unknown as PackParams);
 }

@@ -48,6 +48,11 @@ export function tokenizerStage(id: string, section: TokenizerSection, clean: Sta
     params,
     inputs: { clean: { stage: clean.id } },
     title: params.kind === "bpe" ? `tokenizer bpe ${params.vocab_size}` : `tokenizer ${params.kind}`,
-    run: (ctx) => runTokenizerStage(ctx as StageContext<Json>, params),
+    run: runTokenizer,
   };
+}
+
+/** The stage's run: a function of its params and inputs only. */
+export function runTokenizer(ctx: StageContext<Json>): Promise<void> {
+  return runTokenizerStage(ctx, ctx.params as unknown as TokenizerTrainParams);
 }

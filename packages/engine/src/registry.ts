@@ -1,0 +1,150 @@
+// Stage kinds and their registry: what each kind of stage reads from the configuration, which named artifacts it
+// consumes and produces, and how to load its implementation. A planner registers the kinds its packages declare and
+// lets the registry decide which to plan and what feeds each one: kinds are walked in registration order and each
+// input comes from the latest planned producer of its artifact. Nothing here knows which kinds or artifacts exist.
+import type { StageContext, StageDef } from "./types.ts";
+import { EngineError } from "./errors.ts";
+
+/** A stage kind's implementation, loaded lazily (planning `--to clean` need not load the model package). */
+export interface StageImpl<C> {
+  /**
+   * The StageDef of this kind for one pipeline. `inputs` maps each name of `consumes` to the id of the upstream stage
+   * that produces it. Params come only from the sections the kind `reads`; the def's run must be `run` below.
+   */
+  plan(ctx: C, id: string, inputs: Readonly<Record<string, string>>): StageDef;
+  /** Runs one stage of this kind: a function of its params and inputs only (a remote worker calls it by kind). */
+  run(sc: StageContext): Promise<void>;
+}
+
+export interface StageKind<C = unknown> {
+  /** The stage's name within one pipeline ("clean"); the planner turns it into an id ("trial-2/clean"). */
+  readonly name: string;
+  /** The engine kind of the StageDefs it plans ("data.clean"). */
+  readonly kind: string;
+  /** Configuration sections its params come from (and nothing else). */
+  readonly reads: readonly string[];
+  /** Sections whose presence asks for this stage (and, through `consumes`, for its upstream). Empty: only upstream. */
+  readonly wantedBy: readonly string[];
+  /** Input name → the artifact it needs. */
+  readonly consumes: Readonly<Record<string, string>>;
+  /** Artifacts its output holds. */
+  readonly produces: readonly string[];
+  /** One line for help texts. */
+  readonly summary?: string;
+  load(): Promise<StageImpl<C>>;
+}
+
+/** The registry could not do what was asked (a duplicate kind, an artifact nobody produces, an unknown stage). */
+export class RegistryError extends EngineError {
+  override readonly name = "RegistryError";
+}
+
+export class StageRegistry<C = unknown> {
+  private readonly list: StageKind<C>[] = [];
+  private readonly impls = new Map<string, Promise<StageImpl<C>>>();
+
+  /** Adds kinds after those already registered (order matters: an input comes from the latest earlier producer). */
+  register(...kinds: readonly StageKind<C>[]): this {
+    for (const k of kinds) {
+      const clash = this.list.find((o) => o.name === k.name || o.kind === k.kind);
+      if (clash) throw new RegistryError(`stage kind ${k.kind} (${k.name}) clashes with the registered ${clash.kind} (${clash.name}). Hint: stage names and kinds must be unique`);
+      this.list.push(k);
+    }
+    return this;
+  }
+
+  get kinds(): readonly StageKind<C>[] {
+    return this.list;
+  }
+
+  /** Stage names in registration (pipeline) order. */
+  names(): string[] {
+    return this.list.map((k) => k.name);
+  }
+
+  byName(name: string): StageKind<C> | undefined {
+    return this.list.find((k) => k.name === name);
+  }
+
+  byKind(kind: string): StageKind<C> | undefined {
+    return this.list.find((k) => k.kind === kind);
+  }
+
+  /** Every section some kind reads. */
+  sections(): Set<string> {
+    return new Set(this.list.flatMap((k) => k.reads));
+  }
+
+  /**
+   * The kinds one pipeline plans, in order: those wanted by the written sections (or only `target`), plus what
+   * they consume, transitively. A kind whose input has no earlier producer is a RegistryError.
+   */
+  select(written: ReadonlySet<string>, target?: string): StageKind<C>[] {
+    const chosen = new Set<StageKind<C>>();
+    if (target !== undefined) {
+      const k = this.byName(target);
+      if (!k) throw new RegistryError(`no stage kind is named "${target}". Hint: the stages are ${this.names().join(", ")}`);
+      chosen.add(k);
+    } else {
+      for (const k of this.list) if (k.wantedBy.some((s) => written.has(s))) chosen.add(k);
+    }
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const k of [...chosen]) {
+        for (const artifact of Object.values(k.consumes)) {
+          if (this.producer([...chosen], k, artifact)) continue;
+          const p = this.producer(this.list, k, artifact);
+          if (!p) throw new RegistryError(`stage kind ${k.kind} consumes "${artifact}" but no kind registered before it produces one. Hint: register the producer first`);
+          chosen.add(p);
+          grew = true;
+        }
+      }
+    }
+    return this.list.filter((k) => chosen.has(k));
+  }
+
+  /** The latest kind of `among` registered before `before` (or anywhere, without it) that produces `artifact`. */
+  producer(among: readonly StageKind<C>[], before: StageKind<C> | undefined, artifact: string): StageKind<C> | undefined {
+    const limit = before ? this.list.indexOf(before) : this.list.length;
+    let best: StageKind<C> | undefined;
+    for (const k of among) {
+      const i = this.list.indexOf(k);
+      if (i < limit && k.produces.includes(artifact) && (!best || i > this.list.indexOf(best))) best = k;
+    }
+    return best;
+  }
+
+  /** The StageDefs of the selected kinds for one pipeline, upstream first; `id` names a stage of this pipeline. */
+  async plan(ctx: C, selected: readonly StageKind<C>[], id: (name: string) => string): Promise<StageDef[]> {
+    const out: StageDef[] = [];
+    for (const k of selected) {
+      const inputs: Record<string, string> = {};
+      for (const [input, artifact] of Object.entries(k.consumes)) inputs[input] = id(this.producer(selected, k, artifact)!.name);
+      const def = (await this.impl(k)).plan(ctx, id(k.name), inputs);
+      if (def.kind !== k.kind) throw new RegistryError(`stage kind ${k.kind} planned a stage of kind ${def.kind}. Hint: plan() must return its own kind`);
+      out.push(def);
+    }
+    return out;
+  }
+
+  /** Loads the implementations of these kinds (all of them by default) ahead of a synchronous use. */
+  async load(kinds: readonly StageKind<C>[] = this.list): Promise<void> {
+    await Promise.all(kinds.map((k) => this.impl(k)));
+  }
+
+  /** The run function of a kind, by its engine kind (what a worker holding only a StageDef's kind needs). */
+  async runner(kind: string): Promise<StageImpl<C>["run"]> {
+    const k = this.byKind(kind);
+    if (!k) throw new RegistryError(`no stage kind ${kind} is registered. Hint: the kinds are ${this.list.map((o) => o.kind).join(", ")}`);
+    return (await this.impl(k)).run;
+  }
+
+  private impl(k: StageKind<C>): Promise<StageImpl<C>> {
+    let p = this.impls.get(k.kind);
+    if (!p) {
+      p = k.load();
+      this.impls.set(k.kind, p);
+    }
+    return p;
+  }
+}
