@@ -35,13 +35,12 @@ export class SectionError extends Error {
   constructor(
     readonly section: "datasets" | "clean",
     readonly pointer: string,
+    /** What is wrong, with the bad value ("must be >= 1, got number 0"). */
     readonly detail: string,
     readonly value: unknown,
+    readonly hint = `see schemas/sections/${section}.schema.json for the allowed fields and values`,
   ) {
-    super(
-      `${section}${pointer}: ${detail} (got ${value === undefined ? "undefined" : JSON.stringify(value)}). ` +
-        `Hint: see schemas/sections/${section}.schema.json for the allowed fields and values.`,
-    );
+    super(`${section}${pointer}: ${detail}. Hint: ${hint.replace(/\.$/, "")}.`);
   }
 }
 

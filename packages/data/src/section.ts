@@ -1,37 +1,21 @@
-// Validate a `datasets` / `clean` value against its schema file and fill in defaults, so stages and tests
-// can pass partial values (e.g. [{ rule: "dedup", method: "minhash" }]) and always get complete params.
-import type { ErrorObject } from "ajv";
-import { loadSchema } from "@lathe/recipe";
+// The `datasets` / `clean` sections with every default filled in, through @lathe/recipe's validator (the one way
+// every package fills section defaults), so stages and tests can pass partial values (e.g. [{ rule: "dedup",
+// method: "minhash" }]) and always get complete params. Problems are a SectionError at the bad field.
+import { SectionValueError, withSectionDefaults } from "@lathe/recipe";
 import { SectionError } from "./errors.ts";
 import type { Clean, Datasets } from "./params.ts";
 
-// The recipe package's validator for the whole recipe: compiled once and cached across processes, so planning
-// does not pay for an ajv compile of these (large) sections again. Validating { datasets, clean } alone fills
-// the other sections' defaults too, which are ignored here.
-function validate(): ((v: unknown) => boolean) & { errors?: ErrorObject[] | null } {
-  return loadSchema().validate as ((v: unknown) => boolean) & { errors?: ErrorObject[] | null };
-}
-
-function sectionDefault(section: "datasets" | "clean"): unknown {
-  const files = loadSchema().files;
-  const doc = files.docs.get(`https://lathe.dev/schemas/sections/${section}.schema.json`) as { default?: unknown } | undefined;
-  return doc?.default ?? [];
-}
-
 function resolve<T>(section: "datasets" | "clean", value: unknown): T {
-  const holder: Record<string, unknown> = { [section]: structuredClone(value ?? sectionDefault(section)) };
-  const v = validate();
-  if (!v(holder)) {
-    // Skip ajv's "must match then schema" wrappers: the first real error says what is wrong.
-    const errs = (v.errors ?? []).filter((e) => e.keyword !== "if");
-    const e = errs[0]!;
-    const pointer = e.instancePath.slice(`/${section}`.length);
-    // The offending value as the user wrote it (holder's copy already has defaults filled in).
+  try {
+    return withSectionDefaults<T>(section, value === undefined ? undefined : structuredClone(value));
+  } catch (e) {
+    if (!(e instanceof SectionValueError)) throw e;
+    const issue = e.issues[0]!;
+    const pointer = issue.pointer.slice(`/${section}`.length);
+    // The offending value as the user wrote it.
     const at = pointer.split("/").slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], value);
-    const extra = e.keyword === "additionalProperties" ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : "";
-    throw new SectionError(section, pointer, `${e.message}${extra}`, at);
+    throw new SectionError(section, pointer, issue.message.replace(/^\S+ /, ""), at, issue.hint || undefined);
   }
-  return holder[section] as T;
 }
 
 /** The datasets section with every default filled in; throws SectionError on an invalid value. */
@@ -46,5 +30,5 @@ export function resolveClean(value: unknown): Clean {
 
 /** The schema's default clean list (FineWeb order), fully spelled out. */
 export function defaultClean(): Clean {
-  return structuredClone(sectionDefault("clean")) as Clean;
+  return resolveClean(undefined);
 }

@@ -1,7 +1,7 @@
-// Resolved model and train configs: the recipe sections with every default filled in (from the section schemas,
-// the single source of truth), checked for what the schema cannot say (d_model % n_head, tied sizes), plus vocab_size.
-import modelSchema from "../../../schemas/sections/model.schema.json" with { type: "json" };
-import trainSchema from "../../../schemas/sections/train.schema.json" with { type: "json" };
+// Resolved model and train configs: the recipe sections with every default filled in by @lathe/recipe's validator
+// (the schemas are the single source of truth), checked for what the schema cannot say (d_model % n_head, tied
+// sizes), plus vocab_size. Schema problems are a SectionValueError at the field; cross-field ones a ModelConfigError.
+import { withSectionDefaults } from "@lathe/recipe";
 import { ModelConfigError } from "./errors.ts";
 
 export type Norm = "layernorm" | "rmsnorm";
@@ -90,44 +90,14 @@ export interface TrainConfig {
   readonly sample: SampleConfig;
 }
 
-type Schema = { properties?: Record<string, Schema>; default?: unknown; enum?: unknown[]; const?: unknown; type?: unknown; minimum?: number };
-
-/** Fill defaults and reject unknown keys, recursively over `properties` (pointer is the JSON pointer of `value`). */
-function withDefaults(schema: Schema, value: Record<string, unknown>, pointer: string): Record<string, unknown> {
-  const props = schema.properties ?? {};
-  for (const k of Object.keys(value)) {
-    if (!(k in props)) {
-      throw new ModelConfigError(`${pointer}/${k}`, value[k], "unknown key", `known keys here: ${Object.keys(props).join(", ")}`);
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, sub] of Object.entries(props)) {
-    let v = value[k] === undefined ? structuredClone(sub.default) : value[k];
-    if (sub.properties && v && typeof v === "object" && !Array.isArray(v)) v = withDefaults(sub, v as Record<string, unknown>, `${pointer}/${k}`);
-    if (sub.enum && !sub.enum.includes(v)) {
-      throw new ModelConfigError(`${pointer}/${k}`, v, "not one of the allowed values", `use one of: ${sub.enum.join(", ")}`);
-    }
-    if (sub.type === "integer" && !Number.isInteger(v)) throw new ModelConfigError(`${pointer}/${k}`, v, "must be an integer", "write a whole number");
-    if (typeof sub.minimum === "number" && typeof v === "number" && v < sub.minimum) {
-      throw new ModelConfigError(`${pointer}/${k}`, v, `must be >= ${sub.minimum}`, "see the schema description");
-    }
-    out[k] = v;
-  }
-  return out;
-}
-
 /** The `model:` section with every default of its kind filled in (what the train stage hashes). */
-export function modelSectionDefaults(section: unknown, pointer = "/model"): Record<string, unknown> {
-  const raw = (section ?? {}) as Record<string, unknown>;
-  const kind = raw.kind ?? "gpt";
-  const branch = (modelSchema.oneOf as unknown as Schema[]).find((b) => b.properties?.kind?.const === kind);
-  if (!branch) throw new ModelConfigError(`${pointer}/kind`, kind, "unknown model kind", "use one of: gpt, rnn, hybrid");
-  return withDefaults(branch, raw, pointer);
+export function modelSectionDefaults(section: unknown): Record<string, unknown> {
+  return withSectionDefaults<Record<string, unknown>>("model", structuredClone(section ?? {}));
 }
 
 /** The `model:` section with defaults, for the given vocabulary size (from the tokenizer's meta.json). */
 export function resolveModelConfig(section: unknown, vocabSize: number, pointer = "/model"): ModelConfig {
-  const cfg = { ...modelSectionDefaults(section, pointer), vocab_size: vocabSize } as Record<string, unknown>;
+  const cfg = { ...modelSectionDefaults(section), vocab_size: vocabSize } as Record<string, unknown>;
   if (cfg.kind === "gpt" || cfg.kind === "hybrid") {
     const C = cfg.d_model as number;
     const H = cfg.n_head as number;
@@ -145,7 +115,7 @@ export function resolveModelConfig(section: unknown, vocabSize: number, pointer 
 
 /** The `train:` section with defaults. */
 export function resolveTrainConfig(section: unknown, pointer = "/train"): TrainConfig {
-  const cfg = withDefaults(trainSchema as unknown as Schema, (section ?? {}) as Record<string, unknown>, pointer) as unknown as TrainConfig;
+  const cfg = withSectionDefaults<TrainConfig>("train", structuredClone(section ?? {}));
   parseDuration(cfg.time_budget, `${pointer}/time_budget`);
   return cfg;
 }

@@ -4,6 +4,9 @@
 export { loadRecipe, expandTrials, findRepoRoot, type LoadOptions, type LoadedRecipe } from "./load.ts";
 export { hasSweep, MAX_TRIALS, type Trial } from "./sweep.ts";
 
+/** Sections: a partial section value → validated, every default filled in (tests, scripts, stage params). */
+export { withSectionDefaults, SectionValueError } from "./section.ts";
+
 /** Planning: one context per trial for the stage factories. */
 export { planContexts, type PlanContext } from "./context.ts";
 

@@ -33,4 +33,4 @@ export { tokenizerStages } from "./stages/index.ts";
 export type { TokenizerPlanContext } from "./stages/index.ts";
 export type { PackMeta, PackParams } from "./stages/pack-stage.ts";
 export type { TokenizerTrainParams } from "./stages/tokenizer-stage.ts";
-export { TOKENIZER_DEFAULTS, type TokenizerSection } from "./section.ts";
+export { TOKENIZER_DEFAULTS, tokenizerSection, type TokenizerSection } from "./section.ts";

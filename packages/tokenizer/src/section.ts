@@ -1,16 +1,13 @@
 // The `tokenizer:` recipe section (type generated from schemas/sections/tokenizer.schema.json by @lathe/recipe),
-// and its schema defaults for callers without a validated recipe (tests, scripts).
-import type { Tokenizer } from "@lathe/recipe";
+// with its defaults filled by @lathe/recipe's validator, for callers without a loaded recipe (tests, scripts).
+import { withSectionDefaults, type Tokenizer } from "@lathe/recipe";
 
 export type TokenizerSection = Tokenizer;
 
-export const TOKENIZER_DEFAULTS: TokenizerSection = {
-  kind: "bpe",
-  vocab_size: 8192,
-  split: "gpt4",
-  split_regex: null,
-  special_tokens: ["<|endoftext|>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"],
-  max_chars: null,
-  unknown_char: "unk",
-  pack: { dtype: "auto", loss_mask: "assistant" },
-};
+/** A partial tokenizer section with every default filled in (throws SectionValueError at the bad field). */
+export function tokenizerSection(value?: unknown): TokenizerSection {
+  return withSectionDefaults<TokenizerSection>("tokenizer", value ?? {});
+}
+
+/** The schema's defaults, spelled out. */
+export const TOKENIZER_DEFAULTS: TokenizerSection = tokenizerSection();

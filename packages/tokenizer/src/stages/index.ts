@@ -2,7 +2,7 @@
 // for tests and tools that plan without the registry.
 import type { StageDef, StageImpl } from "@lathe/engine";
 import type { PlanContext } from "@lathe/recipe";
-import { TOKENIZER_DEFAULTS } from "../section.ts";
+import { tokenizerSection } from "../section.ts";
 import { packStage, runPack } from "./pack-stage.ts";
 import { runTokenizer, tokenizerStage } from "./tokenizer-stage.ts";
 
@@ -12,12 +12,12 @@ export type TokenizerPlanContext = Pick<PlanContext, "file" | "root" | "id"> & {
 const ref = (id: string): StageDef => ({ id }) as StageDef;
 
 export const tokenizerKind: StageImpl<TokenizerPlanContext> = {
-  plan: (ctx, id, inputs) => tokenizerStage(id, ctx.recipe.tokenizer ?? TOKENIZER_DEFAULTS, ref(inputs.clean!)) as unknown as StageDef,
+  plan: (ctx, id, inputs) => tokenizerStage(id, tokenizerSection(ctx.recipe.tokenizer), ref(inputs.clean!)) as unknown as StageDef,
   run: runTokenizer,
 };
 
 export const packKind: StageImpl<TokenizerPlanContext> = {
-  plan: (ctx, id, inputs) => packStage(id, ctx.recipe.tokenizer ?? TOKENIZER_DEFAULTS, ref(inputs.clean!), ref(inputs.tokenizer!)) as unknown as StageDef,
+  plan: (ctx, id, inputs) => packStage(id, tokenizerSection(ctx.recipe.tokenizer), ref(inputs.clean!), ref(inputs.tokenizer!)) as unknown as StageDef,
   run: runPack,
 };
 
