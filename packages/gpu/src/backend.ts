@@ -85,6 +85,10 @@ export interface Backend {
   crossEntropy(losses: Buf, weights: Buf, lse: Buf, logits: Buf, targets: Buf, mask: Buf | null, N: number, V: number, ignoreIndex: number): void;
   crossEntropyMean(out: Buf, denom: Buf, losses: Buf, weights: Buf, N: number): void;
   crossEntropyBackward(dlogits: Buf, dloss: Buf, denom: Buf, logits: Buf, lse: Buf, targets: Buf, weights: Buf, N: number, V: number): void;
+  /** logp (N) = log softmax(logits)[target], lse (N), greedy i32 (N) = target is the first argmax; targets outside [0,V) give 0. */
+  tokenLogprobs(logp: Buf, lse: Buf, greedy: Buf, logits: Buf, targets: Buf, N: number, V: number): void;
+  /** dlogits (N,V) = dlogp * (onehot(target) - softmax), overwritten. */
+  tokenLogprobsBackward(dlogits: Buf, dlogp: Buf, logits: Buf, lse: Buf, targets: Buf, N: number, V: number): void;
 
   dropout(out: Buf, x: Buf, n: number, p: number, seed: number): void;
   dropoutBackward(dx: Buf, dout: Buf, n: number, p: number, seed: number): void;

@@ -12,6 +12,7 @@ import * as act from "./kernels/activation/reference.ts";
 import * as sm from "./kernels/softmax/reference.ts";
 import * as rope from "./kernels/rope/reference.ts";
 import * as ce from "./kernels/crossentropy/reference.ts";
+import * as lp from "./kernels/logprobs/reference.ts";
 import * as drop from "./kernels/dropout/reference.ts";
 import * as lstm from "./kernels/lstm/reference.ts";
 import * as gru from "./kernels/gru/reference.ts";
@@ -93,6 +94,8 @@ export function createCpuBackend(): Backend {
     crossEntropyMean: (out, denom, losses, weights, N) => ce.crossEntropyMeanRef(f(out), f(denom), f(losses), f(weights), N),
     crossEntropyBackward: (dl, dloss, denom, logits, lse, targets, weights, N, V) =>
       ce.crossEntropyBackwardRef(f(dl), f(dloss), f(denom), f(logits), f(lse), i(targets), f(weights), N, V),
+    tokenLogprobs: (logp, lse, greedy, logits, targets, N, V) => lp.tokenLogprobsForwardRef(f(logp), f(lse), i(greedy), f(logits), i(targets), N, V),
+    tokenLogprobsBackward: (dl, dlogp, logits, lse, targets, N, V) => lp.tokenLogprobsBackwardRef(f(dl), f(dlogp), f(logits), f(lse), i(targets), N, V),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForwardRef(f(out), f(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackwardRef(f(dx), f(dout), n, p, seed),

@@ -14,7 +14,7 @@ export { testDevice } from "./testing.ts";
 export { estimateMemory, checkFits, type TensorSpec, type MemoryEstimate, type BufferLimits } from "./memory.ts";
 
 /** Differentiable ops and autograd. */
-export { ops, F16_OPS, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions } from "./ops/index.ts";
+export { ops, F16_OPS, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions, type TokenScores } from "./ops/index.ts";
 export { backward, noGrad, zeroGrad } from "./autograd.ts";
 
 /** Optimizer, clipping, sampling. */

@@ -15,6 +15,7 @@ import * as act from "./kernels/activation/activation.ts";
 import * as sm from "./kernels/softmax/softmax.ts";
 import * as rope from "./kernels/rope/rope.ts";
 import * as ce from "./kernels/crossentropy/crossentropy.ts";
+import * as lp from "./kernels/logprobs/logprobs.ts";
 import * as drop from "./kernels/dropout/dropout.ts";
 import * as adam from "./kernels/adamw/adamw.ts";
 import * as lstm from "./kernels/lstm/lstm.ts";
@@ -105,6 +106,8 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     crossEntropyMean: (out, denom, losses, weights, N) => ce.crossEntropyMean(rt, g(out), g(denom), g(losses), g(weights), N),
     crossEntropyBackward: (dl, dloss, denom, logits, lse, targets, weights, N, V) =>
       ce.crossEntropyBackward(rt, g(dl), g(dloss), g(denom), g(logits), g(lse), g(targets), g(weights), N, V),
+    tokenLogprobs: (logp, lse, greedy, logits, targets, N, V) => lp.tokenLogprobsForward(rt, g(logp), g(lse), g(greedy), g(logits), g(targets), N, V),
+    tokenLogprobsBackward: (dl, dlogp, logits, lse, targets, N, V) => lp.tokenLogprobsBackward(rt, g(dl), g(dlogp), g(logits), g(lse), g(targets), N, V),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForward(rt, g(out), g(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackward(rt, g(dx), g(dout), n, p, seed),

@@ -15,6 +15,7 @@ export { loadHostModel } from "./infer/load.ts";
 
 /** Scoring: windows of token ids → per-token log-probabilities (evaluation, fine-tuning, serving build on it). */
 export type { TokenScorer, ScoreWindow, WindowScore, GenerateOptions } from "./infer/token-scorer.ts";
+export { loadScorer, ScoreWindowError, type LoadScorerOptions } from "./infer/score.ts";
 
 /** Models, configs and estimates. */
 export { buildModel, type LanguageModel } from "./nn/model.ts";

@@ -6,6 +6,7 @@ import { Tensor } from "../tensor.ts";
 import { add, matmul, max, mean, mul, reshape, scale, sum } from "./basic.ts";
 import { cast } from "./cast.ts";
 import { attention, crossEntropy, dropout, embedding, gelu, geluMlp, layerNorm, rmsNorm, rope, silu, softmax, swiglu } from "./nn.ts";
+import { tokenLogprobs, tokenScores } from "./logprobs.ts";
 import { gru, lstm } from "./rnn.ts";
 import { fmt } from "./util.ts";
 
@@ -42,7 +43,9 @@ export const ops = {
   rope: guard("rope", rope), attention: guard("attention", attention), crossEntropy: guard("crossEntropy", crossEntropy),
   dropout: guard("dropout", dropout), geluMlp: guard("geluMlp", geluMlp),
   lstm: guard("lstm", lstm), gru: guard("gru", gru),
+  tokenLogprobs: guard("tokenLogprobs", tokenLogprobs), tokenScores: guard("tokenScores", tokenScores),
 } as const;
 
 export type { MatmulOptions } from "./basic.ts";
 export type { AttentionOptions, CrossEntropyOptions, GeluMlpOptions } from "./nn.ts";
+export type { TokenScores } from "./logprobs.ts";

@@ -33,6 +33,18 @@ describe("safetensors", () => {
     }
   });
 
+  test("decodes a Node Buffer read straight from disk (its slice() is a view, not a copy)", () => {
+    const m: TensorMap = new Map([
+      ["a", { data: Float32Array.from([1, 2, 3]), shape: [3] }],
+      ["b", { data: Float32Array.from([4, 5]), shape: [2] }],
+    ]);
+    const f = join(mkdtempSync(join(tmpdir(), "st-")), "x.safetensors");
+    writeSafetensors(f, m);
+    const back = decodeSafetensors(readFileSync(f), f);
+    expect([...back.tensors.get("a")!.data]).toEqual([1, 2, 3]);
+    expect([...back.tensors.get("b")!.data]).toEqual([4, 5]);
+  });
+
   test("writes an 8-byte little-endian header length and aligns the data to 8 bytes", () => {
     const bytes = concat(encodeSafetensors(new Map([["x", { data: new Float32Array(3), shape: [3] }]])));
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));

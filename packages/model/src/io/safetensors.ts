@@ -56,7 +56,8 @@ export function decodeSafetensors(bytes: Uint8Array, file = "<bytes>"): { tensor
     const [b, e] = (info as { data_offsets: [number, number] }).data_offsets;
     const { dtype, shape } = info as { dtype: SafeDType; shape: number[] };
     if (base + e > bytes.byteLength) throw new CheckpointError(file, `tensor "${name}" ends at byte ${base + e}, past the end ${bytes.byteLength}`, "the file is truncated");
-    const raw = bytes.slice(base + b, base + e); // copy: aligned, owned
+    // A copy (aligned, owned). Uint8Array.prototype.slice, not bytes.slice: a Node Buffer's slice is a view.
+    const raw = Uint8Array.prototype.slice.call(bytes, base + b, base + e);
     const count = shape.reduce((x, y) => x * y, 1);
     let data: Float32Array | Int32Array;
     if (dtype === "F32") data = new Float32Array(raw.buffer, 0, count);

@@ -1,7 +1,7 @@
 // GPT: token (+ learned position) embedding, n_layer pre-norm blocks (attention, MLP), final norm, linear head
 // (tied to the token embedding by default). GPT-2 init: N(0, init_std), residual projections init_std/sqrt(2L).
 // Dimension letters: B batch, T time, C d_model, V vocab, N rows (B*T).
-import { ops, type Tensor } from "@lathe/gpu";
+import { ops, ShapeError, type Tensor } from "@lathe/gpu";
 import { type GptConfig, mlpHidden } from "../config.ts";
 import { CausalSelfAttention } from "./attention.ts";
 import { dropout, type Fwd, Norm } from "./layers.ts";
@@ -54,7 +54,7 @@ export class Gpt implements LanguageModel {
   forward(ids: Tensor /* (B,T) i32 */, f: Fwd): Tensor /* (N,V) */ {
     const [B, T] = ids.shape;
     let x = ops.embedding(ids, this.wte); // (B,T,C)
-    if (this.wpe) x = ops.add(x, T === this.config.context ? this.wpe : sliceRows(this.wpe, T)); // + (T,C) broadcast over B
+    if (this.wpe) x = addPositions(x, this.wpe, T); // + (T,C) broadcast over B
     x = dropout(x, this.config.dropout, f);
     for (const block of this.blocks) x = block.forward(x, f);
     x = ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]); // (N,C)
@@ -62,7 +62,17 @@ export class Gpt implements LanguageModel {
   }
 }
 
-/** The first T rows of a (context, C) table, as an embedding lookup (differentiable). */
+/**
+ * x + the first T rows of a learned position table: any T up to the training context (scoring and generation feed
+ * shorter windows). Shared by gpt and hybrid.
+ */
+export function addPositions(x: Tensor /* (B,T,C) */, wpe: Tensor /* (Tmax,C) */, T: number): Tensor /* (B,T,C) */ {
+  const Tmax = wpe.shape[0];
+  if (T > Tmax) throw new ShapeError("positions", `a window of ${T} tokens is longer than the model's context ${Tmax}`, `feed at most ${Tmax} tokens (left-truncate the window)`);
+  return ops.add(x, T === Tmax ? wpe : sliceRows(wpe, T));
+}
+
+/** The first T rows of a (Tmax, C) table, as an embedding lookup (differentiable). */
 function sliceRows(table: Tensor /* (Tmax,C) */, T: number): Tensor /* (T,C) */ {
   const pos = table.device.tensor(Int32Array.from({ length: T }, (_, t) => t), [1, T]);
   return ops.reshape(ops.embedding(pos, table), [T, table.shape[1]]);

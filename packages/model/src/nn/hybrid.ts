@@ -4,6 +4,7 @@
 import { ops, type Tensor } from "@lathe/gpu";
 import { type HybridConfig, mlpHidden } from "../config.ts";
 import { CausalSelfAttention } from "./attention.ts";
+import { addPositions } from "./gpt.ts";
 import { dropout, type Fwd, Linear, Norm } from "./layers.ts";
 import { Mlp } from "./mlp.ts";
 import type { LanguageModel } from "./model.ts";
@@ -63,7 +64,7 @@ export class Hybrid implements LanguageModel {
   forward(ids: Tensor /* (B,T) i32 */, f: Fwd): Tensor /* (N,V) */ {
     const [B, T] = ids.shape;
     let x = ops.embedding(ids, this.wte); // (B,T,C)
-    if (this.wpe) x = ops.add(x, this.wpe); // + (T,C) broadcast over B
+    if (this.wpe) x = addPositions(x, this.wpe, T); // + (T,C) broadcast over B, any T up to the context
     x = dropout(x, this.config.dropout, f);
     for (const { norm, sub } of this.blocks) x = ops.add(x, sub.forward(norm.forward(x), f)); // (B,T,C)
     x = ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]); // (N,C)
