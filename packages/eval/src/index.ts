@@ -1,2 +1,25 @@
-// @lathe/eval — see ARCHITECTURE.md. Filled by its issue.
-export {};
+// @lathe/eval: evaluation of language models as lm-evaluation-harness does it — intrinsic metrics, log-likelihood
+// scoring on the GPU, the harness's task YAML, built-in offline tasks, BLEU/chrF, contamination, ratings, report cards.
+
+/** The harness-level model: strings in, log-likelihoods out, on a @lathe/model TokenScorer. */
+export type { EvalLM, LoglikelihoodRequest, LoglikelihoodResult, RollingResult, GenerateRequest } from "./lm/types.ts";
+export { LatheLM, type LatheLMOptions } from "./lm/lathe-lm.ts";
+export { ScoreCache, ScoreCacheError, windowKey } from "./lm/cache.ts";
+export { rollingTokenWindows, makeDisjointWindow, rollingScoreWindows } from "./lm/rolling.ts";
+export { LMRequestError, LMSetupError, ScorerContractError } from "./lm/errors.ts";
+
+/** Intrinsic metrics: perplexity, bits per byte / char, word perplexity over rolling windows. */
+export { intrinsicMetrics, textCounts, type IntrinsicMetrics } from "./intrinsic.ts";
+
+/** Tasks: the lm-evaluation-harness task contract, and the built-in offline tasks. */
+export type { TaskConfig, LoadedTask, Doc, OutputType, MetricSpec } from "./tasks/types.ts";
+export { BUILTIN_TASKS, builtinTask, builtinAbout } from "./builtin/registry.ts";
+export type { BuiltinOptions, BuiltinTaskDef } from "./builtin/task.ts";
+export { BuiltinTaskError } from "./builtin/errors.ts";
+
+/** Text metrics compatible with sacreBLEU's defaults. */
+export { corpusBleu, sentenceBleu, SACREBLEU_VERSION, MetricInputError, type BleuResult, type BleuOptions } from "./metrics/bleu.ts";
+export { corpusChrf, sentenceChrf, type ChrfResult, type ChrfOptions } from "./metrics/chrf.ts";
+
+/** Contamination: 13-gram overlap with the training split. */
+export { NgramIndex, NgramIndexError, normalizeForNgrams } from "./contamination/ngrams.ts";

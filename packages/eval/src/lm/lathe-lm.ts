@@ -1,0 +1,131 @@
+// EvalLM on a TokenScorer and a tokenizer, with lm-evaluation-harness's semantics (HFLM): _encode_pair, the
+// (context + continuation)[-(T+1):] window with only the continuation scored, Collator order, rolling windows.
+// Dimension letters: T the model's context.
+import type { ScoreWindow, TokenScorer, WindowScore } from "@lathe/model";
+import type { Tokenizer } from "@lathe/tokenizer";
+import { ScoreCache } from "./cache.ts";
+import { LMRequestError, LMSetupError } from "./errors.ts";
+import { generateUntil } from "./generate-until.ts";
+import { rollingScoreWindows } from "./rolling.ts";
+import { scoreWindows } from "./score-windows.ts";
+import type { EvalLM, GenerateRequest, LoglikelihoodRequest, LoglikelihoodResult, RollingResult } from "./types.ts";
+
+/** Trailing whitespace as Python's str.rstrip() sees it (str.isspace), which differs from JS trimEnd at U+FEFF and U+001C..1F. */
+const TRAILING_SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
+
+export interface LatheLMOptions {
+  /** Where scores persist across runs (one JSONL file per model digest); undefined = this process only. */
+  readonly cacheDir?: string;
+  /**
+   * Windows per scorer.score call.
+   * @default 32
+   */
+  readonly batchSize?: number;
+  /** Called after each batch: windows resolved so far and the total of one call. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Shown in results.
+   * @default "lathe:<first 12 hex of the digest>"
+   */
+  readonly name?: string;
+  /**
+   * Whether special-token strings in request text become special ids, as Hugging Face tokenizers do by default.
+   * @default "all"
+   */
+  readonly specials?: "all" | "none";
+}
+
+export class LatheLM implements EvalLM {
+  readonly name: string;
+  readonly cache: ScoreCache;
+  readonly batchSize: number;
+  /** <|endoftext|>: the prefix of an empty context and of a document's first rolling window. */
+  readonly eot: number;
+
+  constructor(
+    readonly scorer: TokenScorer,
+    readonly tokenizer: Tokenizer,
+    private readonly opts: LatheLMOptions = {},
+  ) {
+    this.name = opts.name ?? `lathe:${scorer.digest.slice(0, 12)}`;
+    this.cache = new ScoreCache(scorer.digest, opts.cacheDir);
+    this.batchSize = opts.batchSize ?? 32;
+    const eot = scorer.eot >= 0 ? scorer.eot : tokenizer.specialId("<|endoftext|>");
+    if (eot === undefined) throw new LMSetupError("the scorer's eot id is unknown and the tokenizer has no <|endoftext|>", "pass eot to loadScorer (the tokenizer's specialId(\"<|endoftext|>\"))");
+    if (tokenizer.vocabSize > scorer.vocabSize)
+      throw new LMSetupError(`the tokenizer has ${tokenizer.vocabSize} ids but the model only ${scorer.vocabSize}`, "use the tokenizer stage the model was trained with");
+    this.eot = eot;
+  }
+
+  /** The model's context T: windows hold at most T + 1 tokens. */
+  get context(): number {
+    return this.scorer.context;
+  }
+
+  encode(text: string): number[] {
+    return Array.from(this.tokenizer.encode(text, { specials: this.opts.specials ?? "all" }));
+  }
+
+  /**
+   * The harness's _encode_pair: trailing whitespace of the context moves to the continuation; an empty context is
+   * [eot] (so is an all-whitespace one, which the harness would leave with nothing to condition on).
+   */
+  encodePair(context: string, continuation: string): { context: number[]; continuation: number[] } {
+    if (context === "") return { context: [this.eot], continuation: this.encode(continuation) };
+    const kept = context.replace(TRAILING_SPACE, "");
+    const whole = this.encode(context + continuation);
+    const ctx = this.encode(kept);
+    return { context: ctx.length > 0 ? ctx : [this.eot], continuation: whole.slice(ctx.length) };
+  }
+
+  async loglikelihood(reqs: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResult[]> {
+    const T = this.context;
+    const windows: (ScoreWindow | null)[] = reqs.map((r, i) => {
+      const { context, continuation } = this.encodePair(r.context, r.continuation);
+      if (continuation.length === 0) return null; // nothing to score: ln 1
+      if (continuation.length > T)
+        throw new LMRequestError("loglikelihood", i, `the continuation is ${continuation.length} tokens, more than the model's context (${T})`, "shorten the continuation, or evaluate a model with a longer context");
+      const tokens = [...context, ...continuation].slice(-(T + 1));
+      return { tokens, from: tokens.length - continuation.length };
+    });
+    const real = windows.filter((w): w is ScoreWindow => w !== null);
+    const scores = await this.scoreWindows(real);
+    let k = 0;
+    return windows.map((w) => {
+      if (!w) return { logprob: 0, isGreedy: true, tokens: 0 };
+      const s = scores[k++];
+      return { logprob: sum(s.logprobs), isGreedy: s.greedy.every(Boolean), tokens: s.logprobs.length };
+    });
+  }
+
+  async loglikelihoodRolling(texts: readonly string[]): Promise<RollingResult[]> {
+    const perText = texts.map((t) => rollingScoreWindows(this.encode(t), this.eot, this.context));
+    const scores = await this.scoreWindows(perText.flat());
+    let k = 0;
+    return perText.map((ws) => {
+      let logprob = 0;
+      let tokens = 0;
+      for (let i = 0; i < ws.length; i++) {
+        const s = scores[k++];
+        logprob += sum(s.logprobs);
+        tokens += s.logprobs.length;
+      }
+      return { logprob, tokens };
+    });
+  }
+
+  generateUntil(reqs: readonly GenerateRequest[]): Promise<string[]> {
+    return generateUntil(this, reqs);
+  }
+
+  /** Score windows through the cache, de-duplicated, longest first, in batches; results in input order. */
+  scoreWindows(windows: readonly ScoreWindow[]): Promise<WindowScore[]> {
+    return scoreWindows(this.scorer, this.cache, windows, { batchSize: this.batchSize, onProgress: this.opts.onProgress });
+  }
+}
+
+function sum(xs: Float64Array): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
