@@ -23,3 +23,11 @@ export { corpusChrf, sentenceChrf, type ChrfResult, type ChrfOptions } from "./m
 
 /** Contamination: 13-gram overlap with the training split. */
 export { NgramIndex, NgramIndexError, normalizeForNgrams } from "./contamination/ngrams.ts";
+
+/** Human ratings: the append-only ratings file and its summary (win rates, mean scores, Bradley–Terry / Elo). */
+export { CRITERIA, appendRating, readRatings, ratingProblem, isPairwise, RatingsFileError, RatingError, type Criterion, type Rating, type PairwiseRating, type ScoreRating } from "./rate/ratings.ts";
+export { summarizeRatings, fitBradleyTerry, type RatingSummary, type SummaryOptions, type PairStats, type CriterionStats, type SystemScores, type Strength, type BradleyTerryFit } from "./rate/summary.ts";
+
+/** The report card: model, merge, rating rows, and its terminal / Markdown / JSON renderings. */
+export { CARD_GROUPS, checkCard, bestCells, mergeCards, ratingRows, ReportCardError, type ReportCard, type CardColumn, type CardRow, type CardCell, type CardGroup } from "./report/card.ts";
+export { formatCardTerminal, cardMarkdown, cardJson, type TerminalCardOptions } from "./report/format.ts";
