@@ -117,7 +117,7 @@ describe("lathe build", () => {
   test("the whole pipeline builds on the CPU backend, then sample streams text and export writes a HF folder", () => {
     const b = lathe("build", MODEL, "--json");
     expect(b.code).toBe(0);
-    expect(outcome(b.stdout)["stage-done"]).toEqual(["pack", "sample", "tokenizer", "train"]);
+    expect(outcome(b.stdout)["stage-done"]).toEqual(["eval", "pack", "sample", "tokenizer", "train"]);
     const s = lathe("sample", MODEL, "--prompt", "The harbor", "--max-tokens", "8", "--seed", "1");
     expect(s.code).toBe(0);
     expect(s.stderr).toBe(""); // everything was cached: no build view
@@ -128,6 +128,26 @@ describe("lathe build", () => {
     expect(e.code).toBe(0);
     expect(e.stdout).toBe(`exported train (hf) to ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(["config.json", "model.safetensors"]));
+  });
+
+  test("eval prints the report card of the cached eval stage; an eval edit reruns only eval, never training", () => {
+    const r = lathe("eval", MODEL, "--plain");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(""); // built by the test above: nothing to build
+    expect(r.stdout).toContain(`report card · ${MODEL}`);
+    expect(r.stdout).toMatch(/bits_per_byte \(test\) ↓\s+\d\.\d{4}/);
+    expect(r.stdout).toMatch(/wordnet_define acc ↑\s+0\.\d{3} ± 0\.\d{3}\s+0\.250/);
+    const card = JSON.parse(lathe("eval", MODEL, "--json").stdout) as { columns: { id: string }[]; rows: { name: string }[] };
+    expect(card.columns.map((c) => c.id)).toEqual(["train"]);
+    expect(card.rows.map((row) => row.name)).toContain("wordnet_define acc_norm");
+    const plan = JSON.parse(lathe("build", MODEL, "--dry", "--json", "--set", "eval.limit=10", "--set", "eval.tasks=[wordnet_define, brown_cloze]").stdout) as { stages: { id: string; status: string }[] };
+    expect(plan.stages.filter((s) => s.status === "miss").map((s) => s.id)).toEqual(["eval"]);
+  });
+
+  test("eval with a task name that does not exist exits 1 at plan time, naming the task and the closest name", () => {
+    const r = lathe("eval", MODEL, "--set", "eval.tasks=[wordnet_defin]");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('--set eval.tasks=[wordnet_defin] /eval/tasks/0 (task): no task named "wordnet_defin". Hint: did you mean "wordnet_define"?\n');
   });
 
   test("a data-only recipe plans only collect and clean: no default tokenizer or model is trained", () => {
@@ -217,12 +237,12 @@ describe("lathe explain, graph, status, inspect, gc", () => {
   });
 
   test("gc keeps what the given recipes reference and removes the rest; --dry only reports", () => {
-    // Cached: collect, clean (min_words 5 and 8), and tiny-model's tokenizer, pack, train, sample.
+    // Cached: collect, clean (min_words 5 and 8), and tiny-model's tokenizer, pack, train, sample, eval.
     const r = lathe("gc", TINY, MODEL, "--dry");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^gc: kept 6 entries referenced by 2 recipes; would remove 1 entry and \d+ blobs?/);
+    expect(r.stdout).toMatch(/^gc: kept 7 entries referenced by 2 recipes; would remove 1 entry and \d+ blobs?/);
     const g = lathe("gc", TINY);
-    expect(g.stdout).toMatch(/^gc: kept 2 entries referenced by 1 recipe; removed 5 entries and \d+ blobs?/);
+    expect(g.stdout).toMatch(/^gc: kept 2 entries referenced by 1 recipe; removed 6 entries and \d+ blobs?/);
     expect(outcome(lathe("build", TINY, "--to", "clean", "--json").stdout)).toEqual({ "stage-cached": ["clean", "collect"] });
   });
 });

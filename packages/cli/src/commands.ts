@@ -128,6 +128,46 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ["lathe export recipes/tiny.yaml --format hf --out out/tiny-hf"],
   },
   {
+    name: "eval",
+    summary: "Evaluate models: a report card of intrinsic metrics and benchmark tasks",
+    description:
+      "Builds each recipe's eval stage (one per trial) if it is not cached, then prints one report card: rows are\n" +
+      "metrics and tasks (perplexity, bits per byte; built-in, lm-evaluation-harness and your own tasks, with chance\n" +
+      "levels and standard errors), columns are the models (trials, or several recipes side by side), plus human\n" +
+      "ratings from the ratings file. The eval: section of the recipe says which tasks; the stage writes results.json\n" +
+      "(harness layout), samples_<task>.jsonl, report.json and report.md. Exits 1 when a task failed.",
+    positionals: [{ name: "recipes", required: true, variadic: true }],
+    options: {
+      json: { type: "boolean", description: "Print the report card as JSON" },
+      md: { type: "boolean", description: "Print the report card as Markdown" },
+      plain: { type: "boolean", description: "Plain build log lines while building (the default when not a TTY)" },
+      ratings: { type: "string", value: "file", description: "Ratings file to add to the card (default ratings/<recipe names>.jsonl)" },
+      set,
+    },
+    examples: ["lathe eval recipes/brown-gpt.yaml", "lathe eval recipes/brown-gpt.yaml recipes/brown-lstm.yaml --md", "lathe eval recipes/tiny.yaml --set 'eval.tasks=[wordnet_define]'"],
+  },
+  {
+    name: "rate",
+    summary: "Rate two models' outputs side by side, blind (human evaluation)",
+    description:
+      "Builds the models of the given recipes (or a sweep's trials), lets each continue the same held-out prompts, and\n" +
+      "shows two outputs at a time, blind and shuffled: a/1 or b/2 picks the better one, t a tie, s scores fluency,\n" +
+      "coherence and relevance 1-5, n skips, q quits. Judgements append to the ratings file; lathe eval shows win rates\n" +
+      "(and Bradley-Terry / Elo strengths once more than two models were rated).",
+    positionals: [{ name: "recipes", required: true, variadic: true }],
+    options: {
+      systems: { type: "string", value: "a,b", description: "The two models to compare (default the first two)" },
+      n: { type: "int", value: "n", description: "Prompts to rate (default 10)" },
+      prompts: { type: "string", value: "file", description: "One prompt per line (default: openings of held-out documents)" },
+      temperature: { type: "number", value: "t", description: "Sampling temperature (default 0.8)" },
+      "max-tokens": { type: "int", value: "n", description: "Tokens per output (default 48)" },
+      seed: { type: "int", value: "n", description: "Seed for sampling and the blind order (default 1)" },
+      ratings: { type: "string", value: "file", description: "Ratings file (default ratings/<recipe names>.jsonl)" },
+      set,
+    },
+    examples: ["lathe rate recipes/brown-gpt.yaml recipes/brown-lstm.yaml", "lathe rate recipes/sweep.yaml --systems trial-1/train,trial-3/train --n 20"],
+  },
+  {
     name: "doctor",
     summary: "Check the WebGPU adapter (backend, limits, features)",
     description: "Looks for a WebGPU adapter and prints what it offers, or how to install one.",

@@ -88,6 +88,12 @@ async function run(args: ParsedArgs): Promise<number> {
       case "sample":
         code = await (await import("./commands/sample.ts")).sampleCommand(ws, args, abort.signal);
         break;
+      case "eval":
+        code = await (await import("./commands/eval.ts")).evalCommand(ws, args, abort.signal);
+        break;
+      case "rate":
+        code = await (await import("./commands/rate.ts")).rateCommand(ws, args, abort.signal);
+        break;
       case "export":
         code = await (await import("./commands/export.ts")).exportCommand(ws, args, abort.signal);
         break;

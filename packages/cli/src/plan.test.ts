@@ -57,6 +57,7 @@ describe("the stage registry", () => {
     const r = new StageRegistry<PlanContext>().register(...registry.kinds, toy);
     const kinds = recipeKinds(r, new Set(["serve"]));
     expect(kinds.map((k) => k.name)).toEqual(["collect", "clean", "tokenizer", "pack", "train", "toy"]);
+    expect(r.names().at(-1)).toBe("toy");
     const loaded = await loadRecipe(join(FIXTURES, "tiny-model.yaml"));
     const ctx = { ...planContexts(loaded)[0]!, id: (n: string) => `trial-9/${n}` };
     const graph = await planTrial(r, ctx, kinds);
@@ -93,7 +94,7 @@ describe("loadPlanned", () => {
   test.each([
     ["tiny.yaml", [], undefined, ["collect", "clean"]],
     ["tiny.yaml", ["tokenizer.vocab_size=300"], undefined, ["collect", "clean", "tokenizer", "pack"]],
-    ["tiny-model.yaml", [], undefined, ["collect", "clean", "tokenizer", "pack", "train", "sample"]],
+    ["tiny-model.yaml", [], undefined, ["collect", "clean", "tokenizer", "pack", "train", "sample", "eval"]],
     ["tiny-model.yaml", [], "clean", ["collect", "clean"]],
     ["tiny-sweep.yaml", [], undefined, ["trial-1/collect", "trial-1/clean", "trial-2/collect", "trial-2/clean"]],
   ] as const)("%s with --set %p up to %p plans %p", async (file, sets, until, ids) => {

@@ -16,6 +16,7 @@ export type * from "./params.ts";
 
 /** Documents and readers. */
 export type { Doc, ChatMessage } from "./doc.ts";
+export { docText } from "./doc.ts";
 export { readSource, type ReadContext } from "./read/source.ts";
 export { sourceFiles } from "./read/resolve.ts";
 export type { SourceStats } from "./read/stats.ts";

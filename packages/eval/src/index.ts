@@ -31,3 +31,18 @@ export { summarizeRatings, fitBradleyTerry, type RatingSummary, type SummaryOpti
 /** The report card: model, merge, rating rows, and its terminal / Markdown / JSON renderings. */
 export { CARD_GROUPS, checkCard, bestCells, mergeCards, ratingRows, ReportCardError, type ReportCard, type CardColumn, type CardRow, type CardCell, type CardGroup } from "./report/card.ts";
 export { formatCardTerminal, cardMarkdown, cardJson, type TerminalCardOptions } from "./report/format.ts";
+
+/** lm-evaluation-harness task YAML: load (shipped tasks, your own files, their data files) and run. */
+export { loadTask, shippedTaskNames, SHIPPED_TASKS_DIR, type LoadOptions as TaskLoadOptions } from "./tasks/load.ts";
+export { loadTaskConfig, readTaskFile } from "./tasks/config.ts";
+export { runTasks, type RunOptions } from "./tasks/run.ts";
+export { resultsJson, samplesJsonl, type HarnessResults, type SampleRecord } from "./tasks/results.ts";
+export { TaskError } from "./tasks/errors.ts";
+export { registerProcessDocs, registerProcessResults } from "./tasks/processDocs.ts";
+export type { GroupConfig } from "./tasks/types.ts";
+export { AGGREGATIONS, aggregateSubtaskMetrics } from "./metrics/aggregate.ts";
+export { meanStderr, bootstrapStderr, pooledSampleStderr } from "./metrics/stderr.ts";
+
+/** The eval stage (registered through src/kinds.ts). */
+export { evalStage, EVAL_VERSION } from "./stage/plan.ts";
+export type { EvalParams, TaskRef } from "./stage/params.ts";

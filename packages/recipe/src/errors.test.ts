@@ -50,7 +50,7 @@ const cases: Case[] = [
   {
     what: "a value outside an enum",
     files: { "x.yaml": `eval:\n  split: tset\n` },
-    error: 'x.yaml:2:10: /eval/split must be one of "val", "test", got string "tset". Hint: did you mean `test`?',
+    error: 'x.yaml:2:10: /eval/split must be one of "auto", "val", "test", got string "tset". Hint: did you mean `test`?',
   },
   {
     what: "a number above the maximum",
@@ -247,7 +247,7 @@ describe("malformed recipes", () => {
       "--set eval.samples=-1: /eval/samples must be >= 0, got number -1. Hint: use a value >= 0 and <= 100.",
       "x.yaml:2:3: /serve/prot is not a known key. Hint: did you mean `port`?",
       'x.yaml:3:7: /seed must be integer, got string "1". Hint: remove the quotes.',
-      'x.yaml:5:10: /eval/split must be one of "val", "test", got string "tst". Hint: did you mean `test`?',
+      'x.yaml:5:10: /eval/split must be one of "auto", "val", "test", got string "tst". Hint: did you mean `test`?',
     ]);
   });
 });

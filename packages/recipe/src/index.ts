@@ -8,7 +8,7 @@ export { hasSweep, MAX_TRIALS, type Trial } from "./sweep.ts";
 export { withSectionDefaults, SectionValueError } from "./section.ts";
 
 /** Planning: one context per trial for the stage factories. */
-export { planContexts, type PlanContext } from "./context.ts";
+export { planContexts, locateIn, type PlanContext } from "./context.ts";
 
 /** Errors: every problem of a recipe at once, each at file:line:col with a hint. */
 export { RecipeError, formatIssue, type RecipeIssue, type Loc } from "./errors.ts";

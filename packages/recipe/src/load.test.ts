@@ -16,7 +16,7 @@ describe("loadRecipe", () => {
     expect(recipe.train as unknown).toEqual({ lr: 3e-4, batch_size: 8, schedule: "cosine" });
     expect(recipe.model as unknown).toEqual({ kind: "gpt", n_layer: 4, d_model: 64 });
     expect(recipe.sweep).toEqual({ grid: {}, zip: {}, random: { n: 0, seed: null, params: {} } });
-    expect(recipe.eval).toEqual({ split: "test", max_batches: 0, samples: 3 });
+    expect(recipe.eval as unknown).toEqual({ split: "auto", max_docs: 0, samples: 3 });
     expect(recipe.serve).toEqual({ host: "127.0.0.1", port: 8080, max_tokens: 256 });
   });
 
@@ -66,7 +66,7 @@ describe("loadRecipe", () => {
         "finetune:",
         "  lr: 0.002",
         "eval:",
-        "  max_batches: ${serve.max_tokens}",
+        "  max_docs: ${serve.max_tokens}",
         "name: $${not a var}",
         "",
       ].join("\n"),
@@ -75,7 +75,7 @@ describe("loadRecipe", () => {
     expect(recipe.serve.host).toBe('h9000-["a","b"]');
     expect((recipe.train as unknown as { lr: number }).lr).toBe(0.002);
     expect((recipe.train as unknown as { batch_size: number }).batch_size).toBe(9000);
-    expect(recipe.eval.max_batches).toBe(256);
+    expect(recipe.eval.max_docs).toBe(256);
     expect(recipe.name).toBe("${not a var}");
   });
 

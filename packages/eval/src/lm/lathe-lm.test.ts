@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { BpeTokenizer, GPT2_PATTERN, byteTokenizer, trainBpe } from "@lathe/tokenizer";
 import { type HostModel, loadHostModel, type ScoreWindow } from "@lathe/model";
-import { LMRequestError, LMSetupError } from "./errors.ts";
+import { LMSetupError } from "./errors.ts";
 import { LatheLM } from "./lathe-lm.ts";
 import { countingScorer, cpuScorer, hostWindowScore, TINY_T, tinyModel } from "./test-model.ts";
 
@@ -110,13 +110,21 @@ describe("loglikelihood", () => {
     expect(scorer.calls).toEqual([]);
   });
 
-  test("refuses a continuation longer than the context, naming the request", async () => {
-    const { lm } = await newLM();
-    const run = lm.loglikelihood([{ context: "a", continuation: "b" }, { context: "a", continuation: "x".repeat(TINY_T + 1) }]);
-    await expect(run).rejects.toBeInstanceOf(LMRequestError);
-    await expect(lm.loglikelihood([{ context: "a", continuation: "x".repeat(TINY_T + 1) }])).rejects.toThrow(
-      "loglikelihood request 0: the continuation is 17 tokens, more than the model's context (16). Hint: shorten the continuation, or evaluate a model with a longer context",
-    );
+  test("scores a continuation longer than the context in consecutive windows, each token once with as much left context as fits", async () => {
+    const { scorer, lm } = await newLM();
+    const context = "ab";
+    const continuation = "xyzw".repeat(9); // 36 tokens > T = 16
+    const [r] = await lm.loglikelihood([{ context, continuation }]);
+    const all = ids(context + continuation);
+    // Windows ending at 18, 34, 38: each predicts ≤ T tokens and reads the T+1 tokens before its last prediction.
+    const expected = [
+      { tokens: all.slice(1, 18), from: 1 },
+      { tokens: all.slice(17, 34), from: 1 },
+      { tokens: all.slice(21, 38), from: 13 },
+    ];
+    expect(scorer.windows.flat().map((w) => [w.tokens.length, w.from])).toEqual(expected.map((w) => [w.tokens.length, w.from]));
+    expect(r!.tokens).toBe(36);
+    expect(r!.logprob).toBeCloseTo(expected.reduce((a, w) => a + sumOf(w), 0), 4);
   });
 });
 

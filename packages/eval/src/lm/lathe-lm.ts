@@ -78,23 +78,37 @@ export class LatheLM implements EvalLM {
     return { context: ctx.length > 0 ? ctx : [this.eot], continuation: whole.slice(ctx.length) };
   }
 
+  /**
+   * Each continuation scored in the window (context + continuation)[-(T+1):]. A continuation longer than the
+   * context (the harness cannot score one) is scored in consecutive windows of at most T predictions, each with as
+   * much left context as fits, so every continuation token is predicted once.
+   */
   async loglikelihood(reqs: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResult[]> {
     const T = this.context;
-    const windows: (ScoreWindow | null)[] = reqs.map((r, i) => {
+    const perReq: ScoreWindow[][] = reqs.map((r) => {
       const { context, continuation } = this.encodePair(r.context, r.continuation);
-      if (continuation.length === 0) return null; // nothing to score: ln 1
-      if (continuation.length > T)
-        throw new LMRequestError("loglikelihood", i, `the continuation is ${continuation.length} tokens, more than the model's context (${T})`, "shorten the continuation, or evaluate a model with a longer context");
-      const tokens = [...context, ...continuation].slice(-(T + 1));
-      return { tokens, from: tokens.length - continuation.length };
+      const all = [...context, ...continuation];
+      const out: ScoreWindow[] = [];
+      for (let start = context.length; start < all.length; start += T) {
+        const end = Math.min(all.length, start + T);
+        const tokens = all.slice(Math.max(0, end - (T + 1)), end);
+        out.push({ tokens, from: tokens.length - (end - start) });
+      }
+      return out; // empty: nothing to score (ln 1)
     });
-    const real = windows.filter((w): w is ScoreWindow => w !== null);
-    const scores = await this.scoreWindows(real);
+    const scores = await this.scoreWindows(perReq.flat());
     let k = 0;
-    return windows.map((w) => {
-      if (!w) return { logprob: 0, isGreedy: true, tokens: 0 };
-      const s = scores[k++];
-      return { logprob: sum(s.logprobs), isGreedy: s.greedy.every(Boolean), tokens: s.logprobs.length };
+    return perReq.map((ws) => {
+      let logprob = 0;
+      let tokens = 0;
+      let isGreedy = true;
+      for (let i = 0; i < ws.length; i++) {
+        const s = scores[k++]!;
+        logprob += sum(s.logprobs);
+        tokens += s.logprobs.length;
+        isGreedy &&= s.greedy.every(Boolean);
+      }
+      return { logprob, isGreedy, tokens };
     });
   }
 

@@ -16,6 +16,8 @@ export interface MetricSpec {
 
 export interface TaskConfig {
   readonly task: string;
+  /** Shown in results instead of the task name (`alias`). */
+  readonly task_alias?: string;
   readonly tag?: string | readonly string[];
   readonly output_type: OutputType;
   /** Local path, or the dataset's name when data_files says where its files are. */
@@ -29,6 +31,10 @@ export interface TaskConfig {
   readonly fewshot_split?: string | null;
   /** Name of a registered TypeScript function (shipped tasks), as `!function utils.name` in the YAML. */
   readonly process_docs?: string | null;
+  /** Name of a registered per-document scoring function (`!function utils.name`); replaces the metrics' own scoring. */
+  readonly process_results?: string | null;
+  /** Few-shot sampler: "default" (seeded random draw) or "first_n" (the split's first n, in order). */
+  readonly fewshot_config?: { readonly sampler?: "default" | "first_n" };
   /** Jinja templates (or a column name, or for doc_to_target/doc_to_choice a literal). */
   readonly doc_to_text: string;
   readonly doc_to_target: string | number;
@@ -44,6 +50,16 @@ export interface TaskConfig {
   readonly metadata?: { readonly version?: number | string } & Readonly<Record<string, unknown>>;
 }
 
+/** A group task file (`group:` + `task:` list), e.g. mmlu and its categories. */
+export interface GroupConfig {
+  readonly group: string;
+  readonly group_alias?: string;
+  /** Task names, group names or tags. */
+  readonly task: readonly string[];
+  readonly aggregate_metric_list?: readonly { readonly metric: string; readonly aggregation?: string; readonly weight_by_size?: boolean }[];
+  readonly metadata?: { readonly version?: number | string } & Readonly<Record<string, unknown>>;
+}
+
 export interface LoadedTask {
   readonly config: TaskConfig;
   /** Where the config came from (a YAML file path, or "builtin:<name>"), for errors and results. */
@@ -54,4 +70,8 @@ export interface LoadedTask {
   readonly fewshotDocs: readonly Doc[];
   /** Chance level of the main metric (e.g. 0.25 for 4 choices), when it has one. */
   readonly chance?: number;
+  /** Documents in the scored split before a load-time limit (results' n-samples.original); docs.length when absent. */
+  readonly totalDocs?: number;
+  /** Set on a group: its config and its children (tasks or groups); docs are then empty. */
+  readonly group?: { readonly config: GroupConfig; readonly children: readonly LoadedTask[] };
 }

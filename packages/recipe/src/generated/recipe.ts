@@ -531,22 +531,80 @@ export interface RandomParam {
   choices: unknown[];
 }
 /**
- * The final evaluation of the trained model on held-out data (loss and bits per byte). Later issues add benchmarks here.
+ * The evaluation stage after the model: intrinsic metrics (perplexity, bits per byte, word perplexity) on held-out text, and tasks scored by log-likelihood as lm-evaluation-harness scores them (built-in offline tasks, shipped harness tasks such as hellaswag/arc/mmlu/truthfulqa pointed at their data files, or your own task YAML). Writes results.json (harness layout), report.json and report.md. Changing this section never changes a training stage's key.
  *
  * This interface was referenced by `Recipe`'s JSON-Schema
  * via the `definition` "section_eval".
  */
 export interface Eval {
   /**
-   * Which held-out split the final evaluation reports on.
+   * Held-out split of the clean stage that intrinsic metrics and the built-in tasks use. auto: test when the clean stage wrote test documents, else val. Never the training split.
    */
-  split: "val" | "test";
+  split: "auto" | "val" | "test";
   /**
-   * Batches to evaluate; 0 = the whole split.
+   * Compute intrinsic metrics (token/byte/word perplexity, bits per byte and per character) on the held-out split and on `datasets`.
    */
-  max_batches: number;
+  intrinsic: boolean;
   /**
-   * Completions sampled from the model for the report.
+   * Extra datasets to compute intrinsic metrics on (each reported on its own row), read like the datasets section. Relative paths resolve against the recipe file's folder.
+   */
+  datasets: DatasetSource[];
+  /**
+   * Documents of each intrinsic dataset to score; 0 = all.
+   */
+  max_docs: number;
+  /**
+   * Tasks to run: a built-in task (brown_cloze, brown_next, wordnet_define), a shipped harness task (hellaswag, arc_easy, arc_challenge, mmlu, mmlu_<subject>, truthfulqa_mc1, truthfulqa_mc2, piqa, lambada_openai) with its data_files, or the path of a task YAML (relative to the recipe).
+   */
+  tasks: (
+    | string
+    | {
+        /**
+         * Task name or task YAML path.
+         */
+        task: string;
+        /**
+         * split → local file (relative to the recipe) or https URL with #sha256=<hex>, JSONL / Parquet / CSV, as published on Hugging Face.
+         */
+        data_files: {
+          [k: string]: string | [string, ...string[]];
+        };
+        /**
+         * Few-shot examples; null = the task's own.
+         */
+        num_fewshot: number | null;
+        /**
+         * Items to score; null = eval.limit, 0 = all.
+         */
+        limit: number | null;
+      }
+  )[];
+  /**
+   * Items scored per task (the first N in the task's seeded order); 0 = all.
+   */
+  limit: number;
+  /**
+   * Few-shot examples for every task that does not set its own; null = each task's default.
+   */
+  num_fewshot: number | null;
+  /**
+   * Where the model scores: auto (WebGPU when an adapter exists, else the CPU reference backend), webgpu or cpu. The backend actually used is recorded in the results.
+   */
+  backend: "auto" | "webgpu" | "cpu";
+  /**
+   * Tokens per scoring batch (windows of similar length are batched together).
+   */
+  batch_tokens: number;
+  /**
+   * Report each task's 13-gram overlap with the training split (items affected, and the score on clean items only), as lm-evaluation-harness's decontamination report does. Never changes training.
+   */
+  decontamination: boolean;
+  /**
+   * Seed for few-shot sampling, bootstrap standard errors and the built-in tasks' item order.
+   */
+  seed: number;
+  /**
+   * Completions of held-out prompts generated for the report (greedy, 48 tokens).
    */
   samples: number;
 }

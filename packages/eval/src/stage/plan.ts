@@ -1,0 +1,41 @@
+// The eval stage (kind eval.run) as the planner sees it: it consumes the latest model, its tokenizer and the clean
+// stage's splits, and reads only the eval section, so adding or changing a task never touches a training key.
+import { dirname, relative } from "node:path";
+import type { Json, StageDef, StageImpl } from "@lathe/engine";
+import type { Eval, PlanContext } from "@lathe/recipe";
+import { withSectionDefaults } from "@lathe/recipe";
+import { sourceFiles } from "@lathe/data";
+import { type EvalParams, resolveTasks, taskInputFiles } from "./params.ts";
+
+/** Bump when the same params and inputs would give different results. */
+export const EVAL_VERSION = "1";
+
+export const evalStage: StageImpl<PlanContext> = {
+  plan(ctx, id, inputs): StageDef {
+    const section = withSectionDefaults<Eval>("eval", ctx.recipe.eval ?? {});
+    const { tasks: _tasks, ...rest } = section;
+    const tasks = resolveTasks(section, ctx.file, ctx.root, ctx.locate);
+    const base = relative(ctx.root, dirname(ctx.file)).split("\\").join("/");
+    const files = [...new Set([...taskInputFiles(tasks, ctx.root), ...section.datasets.flatMap((s) => sourceFiles(s, dirname(ctx.file), ctx.root))])];
+    const params: EvalParams = { eval: rest, tasks, base };
+    return {
+      id,
+      kind: "eval.run",
+      version: EVAL_VERSION,
+      params: params as unknown as Json,
+      inputs: {
+        model: { stage: inputs.model! },
+        tokenizer: { stage: inputs.tokenizer! },
+        clean: { stage: inputs.clean! },
+        ...(files.length > 0 ? { files: { files } } : {}),
+      },
+      resource: section.backend === "cpu" ? "cpu" : "gpu",
+      env: ["LATHE_ADAPTER"],
+      title: `eval ${tasks.length} task${tasks.length === 1 ? "" : "s"}${section.intrinsic ? " + intrinsic" : ""}`,
+      run: evalStage.run,
+    };
+  },
+  async run(sc) {
+    await (await import("./run.ts")).runEval(sc);
+  },
+};

@@ -1,0 +1,147 @@
+// Per-document scores (the harness's process_results) and the metric table: which metrics an output type supports,
+// their default aggregation and direction. acc_norm divides each choice's log-likelihood by its length in characters.
+import type { LoglikelihoodResult } from "../lm/types.ts";
+import type { Item } from "../metrics/aggregate.ts";
+import type { Target } from "./docfields.ts";
+import { TaskError } from "./errors.ts";
+import { processResultsFn } from "./processDocs.ts";
+import type { DocRequests } from "./requests.ts";
+import type { Doc, LoadedTask, MetricSpec, OutputType } from "./types.ts";
+
+export interface MetricInfo {
+  readonly outputTypes: readonly OutputType[];
+  readonly aggregation: string;
+  readonly higherIsBetter: boolean;
+}
+
+export const METRICS: Readonly<Record<string, MetricInfo>> = {
+  acc: { outputTypes: ["multiple_choice", "loglikelihood"], aggregation: "mean", higherIsBetter: true },
+  acc_norm: { outputTypes: ["multiple_choice"], aggregation: "mean", higherIsBetter: true },
+  mc1: { outputTypes: ["multiple_choice"], aggregation: "mean", higherIsBetter: true },
+  mc2: { outputTypes: ["multiple_choice"], aggregation: "mean", higherIsBetter: true },
+  exact_match: { outputTypes: ["multiple_choice", "generate_until"], aggregation: "mean", higherIsBetter: true },
+  perplexity: { outputTypes: ["loglikelihood"], aggregation: "perplexity", higherIsBetter: false },
+  word_perplexity: { outputTypes: ["loglikelihood_rolling"], aggregation: "weighted_perplexity", higherIsBetter: false },
+  byte_perplexity: { outputTypes: ["loglikelihood_rolling"], aggregation: "weighted_perplexity", higherIsBetter: false },
+  bits_per_byte: { outputTypes: ["loglikelihood_rolling"], aggregation: "bits_per_byte", higherIsBetter: false },
+  bleu: { outputTypes: ["generate_until"], aggregation: "bleu", higherIsBetter: true },
+  chrf: { outputTypes: ["generate_until"], aggregation: "chrf", higherIsBetter: true },
+};
+
+/** The harness's default metrics when a task has no metric_list. */
+const DEFAULTS: Readonly<Record<OutputType, readonly string[]>> = {
+  multiple_choice: ["acc", "acc_norm"],
+  loglikelihood: ["perplexity", "acc"],
+  loglikelihood_rolling: ["word_perplexity", "byte_perplexity", "bits_per_byte"],
+  generate_until: ["exact_match"],
+};
+
+export interface ResolvedMetric {
+  readonly name: string;
+  readonly aggregation: string;
+  readonly higherIsBetter: boolean;
+  readonly spec: MetricSpec;
+}
+
+/** The task's metrics with aggregation and direction filled in; an unsupported metric is a TaskError. */
+export function taskMetrics(task: LoadedTask): ResolvedMetric[] {
+  const c = task.config;
+  const specs: readonly MetricSpec[] = c.metric_list ?? DEFAULTS[c.output_type].map((metric) => ({ metric }));
+  return specs.map((spec) => {
+    const info = METRICS[spec.metric];
+    if (!c.process_results) {
+      if (!info) throw new TaskError({ file: task.source, field: "metric_list" }, `metric ${JSON.stringify(spec.metric)} is not supported`, `supported: ${Object.keys(METRICS).join(", ")}`);
+      if (!info.outputTypes.includes(c.output_type)) throw new TaskError({ file: task.source, field: "metric_list" }, `metric ${spec.metric} does not apply to output_type ${c.output_type}`, `${spec.metric} is for ${info.outputTypes.join(" / ")}`);
+    }
+    return { name: spec.metric, aggregation: spec.aggregation ?? info?.aggregation ?? "mean", higherIsBetter: spec.higher_is_better ?? info?.higherIsBetter ?? true, spec };
+  });
+}
+
+/** numpy.argmax: the first index of the maximum. */
+export function argmax(xs: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
+  return best;
+}
+
+/** Python's len(str): code points. */
+const chars = (s: string) => [...s].length;
+
+function goldIndices(task: LoadedTask, row: number, target: Target, choices: readonly string[]): number[] {
+  const one = (t: string | number): number => {
+    const i = typeof t === "number" ? t : choices.indexOf(t);
+    if (i < 0 || i >= choices.length || !Number.isInteger(i)) throw new TaskError({ file: task.source, row, field: "doc_to_target" }, `target ${JSON.stringify(t)} is not one of the ${choices.length} choices (${JSON.stringify(choices)})`, "doc_to_target must give a 0-based choice index or the text of a choice");
+    return i;
+  };
+  return Array.isArray(target) ? (target as (string | number)[]).map(one) : [one(target as string | number)];
+}
+
+const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+/** The harness's exact_match (hf evaluate): optional lower-casing and removal of string.punctuation. */
+export function exactMatch(pred: string, gold: string, spec: MetricSpec): number {
+  let p = pred;
+  let g = gold;
+  if (spec.ignore_case) {
+    p = p.toLowerCase();
+    g = g.toLowerCase();
+  }
+  if (spec.ignore_punctuation) {
+    p = p.replace(PUNCT, "");
+    g = g.replace(PUNCT, "");
+  }
+  return p === g ? 1 : 0;
+}
+
+/** Scores of one document from its requests' results. */
+export function scoreDoc(task: LoadedTask, row: number, doc: Doc, r: DocRequests, result: readonly LoglikelihoodResult[] | number | string, metrics: readonly ResolvedMetric[]): Record<string, Item> {
+  const c = task.config;
+  const out: Record<string, Item> = {};
+  if (c.process_results) {
+    const scores = processResultsFn(c.process_results)!(doc, result as readonly LoglikelihoodResult[]);
+    for (const m of metrics) {
+      if (!(m.name in scores)) throw new TaskError({ file: task.source, row, field: "process_results" }, `${c.process_results} gave no ${m.name} (it gives ${Object.keys(scores).join(", ")})`, "list only the metrics the function returns in metric_list");
+      out[m.name] = scores[m.name]!;
+    }
+    return out;
+  }
+  if (r.kind === "loglikelihood" && r.choices) {
+    const res = result as readonly LoglikelihoodResult[];
+    const lls = res.map((x) => x.logprob);
+    const gold = goldIndices(task, row, r.target, r.choices);
+    const pred = argmax(lls);
+    const predNorm = argmax(lls.map((ll, i) => ll / chars(r.choices![i]!)));
+    for (const m of metrics) {
+      if (m.name === "acc" || m.name === "mc1") out[m.name] = gold.includes(pred) ? 1 : 0;
+      else if (m.name === "acc_norm") out[m.name] = gold.includes(predNorm) ? 1 : 0;
+      else if (m.name === "exact_match") out[m.name] = gold.some((g) => res[g]!.isGreedy) ? 1 : 0;
+      else if (m.name === "mc2") {
+        const max = Math.max(...lls);
+        const p = lls.map((ll) => Math.exp(ll - max));
+        const total = p.reduce((a, b) => a + b, 0);
+        out[m.name] = gold.reduce((a, g) => a + p[g]! / total, 0);
+      }
+    }
+    return out;
+  }
+  if (r.kind === "loglikelihood") {
+    const x = (result as readonly LoglikelihoodResult[])[0]!;
+    for (const m of metrics) out[m.name] = m.name === "perplexity" ? x.logprob : x.isGreedy ? 1 : 0;
+    return out;
+  }
+  if (r.kind === "rolling") {
+    const ll = result as number;
+    const words = r.text.split(/\s+/).length;
+    const bytes = new TextEncoder().encode(r.text).length;
+    for (const m of metrics) out[m.name] = [ll, m.name === "word_perplexity" ? words : bytes];
+    return out;
+  }
+  const pred = result as string;
+  let gold: readonly string[];
+  if (r.choices) gold = goldIndices(task, row, r.target, r.choices).map((i) => r.choices![i]!);
+  else gold = Array.isArray(r.target) ? (r.target as (string | number)[]).map(String) : [String(r.target)];
+  for (const m of metrics) {
+    if (m.name === "exact_match") out[m.name] = gold.some((g) => exactMatch(pred, g, m.spec) === 1) ? 1 : 0;
+    else out[m.name] = [gold, pred];
+  }
+  return out;
+}
