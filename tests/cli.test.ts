@@ -150,6 +150,12 @@ describe("lathe build", () => {
     expect(r.stderr).toBe('--set eval.tasks=[wordnet_defin] /eval/tasks/0 (task): no task named "wordnet_defin". Hint: did you mean "wordnet_define"?\n');
   });
 
+  test("rate needs two models: one recipe without a sweep exits 2 saying how to give two", () => {
+    const r = lathe("rate", MODEL);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`lathe rate: rating compares two models, and ${MODEL} has one. Hint: give two recipes (lathe rate recipes/brown-gpt.yaml recipes/brown-lstm.yaml) or a recipe with a sweep\n`);
+  });
+
   test("a data-only recipe plans only collect and clean: no default tokenizer or model is trained", () => {
     const r = lathe("build", "recipes/brown-clean.yaml", "--dry", "--json");
     expect(r.code).toBe(0);

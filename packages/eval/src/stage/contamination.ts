@@ -4,6 +4,9 @@ import type { NgramIndex } from "../contamination/ngrams.ts";
 import type { SampleRecord } from "../tasks/results.ts";
 import type { LoadedTask } from "../tasks/types.ts";
 
+/** Per-item metrics whose task score is their mean, so a clean-items mean is comparable (not perplexities). */
+const MEAN_METRICS = new Set(["acc", "acc_norm", "mc1", "mc2", "exact_match"]);
+
 export interface ContaminationReport {
   readonly items: number;
   /** Items whose text shares at least one 13-gram with the training split. */
@@ -40,7 +43,7 @@ export function contaminationReport(task: LoadedTask, samples: readonly SampleRe
       continue;
     }
     for (const [m, v] of Object.entries(rec.metrics)) {
-      if (typeof v !== "number" || !Number.isFinite(v)) continue;
+      if (!MEAN_METRICS.has(m) || typeof v !== "number" || !Number.isFinite(v)) continue;
       (sums[m] ??= { s: 0, n: 0 }).s += v;
       sums[m]!.n++;
     }
