@@ -25,6 +25,9 @@ export {
 } from "./config.ts";
 export { estimate, formatEstimate, checkFits, type Estimate, type DeviceLimits } from "./estimate.ts";
 
+/** Sweeps: early stopping (ASHA, median rule) and scaling-law fits (power law, Chinchilla), as pure functions. */
+export * as sweep from "./sweep/index.ts";
+
 /** Files. */
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type TensorMap } from "./io/safetensors.ts";
 
