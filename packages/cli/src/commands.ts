@@ -27,6 +27,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       plain: { type: "boolean", description: "Plain log lines even in a terminal (the default when not a TTY)" },
       concurrency: { type: "int", value: "n", description: "Stages running at once (default: number of CPUs)" },
       continue: { type: "boolean", description: "Keep building independent stages and trials after a failure" },
+      "remote-cache": {
+        type: "string",
+        value: "url",
+        description: "A Turborepo remote cache: download stages before building, upload after (token LATHE_REMOTE_TOKEN, team LATHE_REMOTE_TEAM; default LATHE_REMOTE_CACHE)",
+      },
+      "remote-read-only": { type: "boolean", description: "Download from the remote cache, never upload" },
+      "remote-fallback": { type: "string", choices: ["local", "error"], value: "mode", description: "When the remote cache fails: build locally (default) or fail" },
       to: {
         type: "string",
         value: "stage",

@@ -1,7 +1,8 @@
 // build(): run a stage graph. Keys first (all at once), then a scheduler that starts a stage when its upstreams are
 // done: cache hits replay their logs, equal keys run once (dedup), misses take the key's cross-process lock, run in a
 // private dir and are published atomically. Independent stages run in parallel up to `concurrency`, gpu stages
-// through `gpuSlots`. One file because the scheduler's state machine reads best in one place.
+// through `gpuSlots`. With a remote cache (remote/), a local miss is looked up there before it runs, and what ran is
+// uploaded. One file because the scheduler's state machine reads best in one place.
 
 import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -13,6 +14,7 @@ import { topoOrder, upstreamIds } from "./graph.ts";
 import { computeKeys, type KeyedStage } from "./keys.ts";
 import { acquireLock } from "./lock.ts";
 import { explainMiss } from "./plan.ts";
+import { RemoteCache } from "./remote/remote-cache.ts";
 import { MAX_LOG_LINES, MAX_METRICS, Store } from "./store.ts";
 import type { BuildOptions, BuildSummary, EngineEvent, StageContext, StageDef, StageStatus } from "./types.ts";
 
@@ -24,6 +26,7 @@ interface StageState {
   outDir?: string;
   error?: string;
   reason?: string;
+  remote?: "hit" | "uploaded";
 }
 
 /** The cache dir a CLI should use: $LATHE_CACHE, else `<root>/cache`. */
@@ -71,12 +74,18 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
   let stopReason: string | null = null;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  const remote = opts.remote
+    ? new RemoteCache(opts.remote, order, store, emit, () => {
+        stopReason ??= "build stopped: the remote cache failed";
+        pump();
+      })
+    : null;
 
   const finish = (id: string, s: StageState): void => {
     state.set(id, s);
   };
 
-  const replayCached = (ks: KeyedStage): void => {
+  const replayCached = (ks: KeyedStage, source: "local" | "remote" = "local"): void => {
     const m = store.readManifest(ks.key);
     for (const line of m?.logs ?? []) emit({ type: "stage-log", id: ks.def.id, line, replay: true });
     store.touch(ks.key);
@@ -88,8 +97,8 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
         // Only explain's baseline; a read-only store still serves hits.
       }
     }
-    emit({ type: "stage-cached", id: ks.def.id, key: ks.key });
-    finish(ks.def.id, { status: "cached", durationMs: 0, outDir: store.outDir(ks.key) });
+    emit({ type: "stage-cached", id: ks.def.id, key: ks.key, source });
+    finish(ks.def.id, { status: "cached", durationMs: 0, outDir: store.outDir(ks.key), ...(source === "remote" ? { remote: "hit" as const } : {}) });
   };
 
   const pump = (): void => {
@@ -190,6 +199,16 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
         replayCached(ks);
         return { ok: true, outDir: store.outDir(ks.key) };
       }
+      if (remote) {
+        const tFetch = performance.now();
+        const r = await remote.fetch(ks, abort.signal);
+        if (r.type === "hit") {
+          replayCached(ks, "remote");
+          return { ok: true, outDir: r.outDir };
+        }
+        if (r.type === "fatal") return fail(ks, r.message, tFetch);
+        if (r.type === "aborted") return fail(ks, "build aborted", tFetch);
+      }
       const t = performance.now();
       emit({ type: "stage-start", id, key: ks.key, at: Date.now(), changes: explainMiss(store, ks) });
       const runDir = store.newRunDir(ks.key);
@@ -247,6 +266,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
       removeTree(scratchDir);
       finish(id, { status: "done", durationMs, outDir });
       emit({ type: "stage-done", id, key: ks.key, durationMs });
+      remote?.upload(ks, abort.signal, () => (state.get(id)!.remote = "uploaded"));
       return { ok: true, outDir };
     } finally {
       lock.release();
@@ -255,6 +275,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
 
   pump();
   await done;
+  await remote?.settle();
   opts.signal?.removeEventListener("abort", onAbort);
 
   const stages = order.map((def) => {
@@ -268,13 +289,15 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
       ...(s.outDir !== undefined ? { outDir: s.outDir } : {}),
       ...(s.error !== undefined ? { error: s.error } : {}),
       ...(s.reason !== undefined ? { reason: s.reason } : {}),
+      ...(s.remote !== undefined ? { remote: s.remote } : {}),
     };
   });
   const runFile = join(opts.cacheDir, "runs", `${new Date(startedAt).toISOString().replace(/[:.]/g, "-")}-${uniqueSuffix()}.json`);
   const summary: BuildSummary = {
-    ok: stages.every((s) => s.status === "cached" || s.status === "done"),
+    ok: stages.every((s) => s.status === "cached" || s.status === "done") && !remote?.fatal,
     durationMs: Math.round(performance.now() - t0),
     stages,
+    ...(remote ? { remote: remote.summary() } : {}),
     runFile,
   };
   writeJsonAtomic(runFile, { startedAt, ...(opts.label === undefined ? {} : { label: opts.label }), ...summary });

@@ -20,9 +20,13 @@ export { status } from "./status.ts";
 export { gc } from "./gc.ts";
 export { stageOutput } from "./status.ts";
 
+/** The remote cache client (Turborepo remote-cache HTTP API); build() uses it when given BuildOptions.remote. */
+export { RemoteCacheClient } from "./remote/index.ts";
+
 /** Hashing. */
 export { canonicalJson } from "./canonical.ts";
 export { hashFile, hashBytes, StatCache } from "./digest.ts";
 
 /** Errors. */
 export { EngineError, CanonicalJsonError, GraphError, InputFileError, StageFailedError } from "./errors.ts";
+export { RemoteCacheError, ArtifactError } from "./remote/index.ts";

@@ -29,6 +29,12 @@ export interface StageDef<P extends Json = Json> {
   readonly env?: readonly string[];
   /** A label for UIs, e.g. "clean 4 rules". Not part of the key. */
   readonly title?: string;
+  /**
+   * Its output depends on the machine, not only on the key (e.g. it stops after a time budget, so a faster machine
+   * does more). Such a stage, and every stage downstream of it, is never uploaded to nor downloaded from the remote
+   * cache. Not part of the key. @default false
+   */
+  readonly machineDependent?: boolean;
   run(ctx: StageContext<P>): Promise<void>;
 }
 
@@ -77,14 +83,26 @@ export type EngineEvent =
   | { readonly type: "build-start"; readonly at: number; readonly stages: readonly { id: string; kind: string; title?: string }[] }
   | { readonly type: "stage-queued"; readonly id: string; readonly key: string }
   | { readonly type: "stage-start"; readonly id: string; readonly key: string; readonly at: number; readonly changes: readonly Change[] }
-  | { readonly type: "stage-cached"; readonly id: string; readonly key: string }
+  /** source: where the outputs came from, the local store or (downloaded just now) the remote cache. */
+  | { readonly type: "stage-cached"; readonly id: string; readonly key: string; readonly source?: "local" | "remote" }
   | { readonly type: "stage-log"; readonly id: string; readonly line: string; readonly replay: boolean }
   | { readonly type: "stage-progress"; readonly id: string; readonly progress: Progress; readonly at: number }
   | { readonly type: "stage-metric"; readonly id: string; readonly name: string; readonly value: number; readonly step?: number }
   | { readonly type: "stage-done"; readonly id: string; readonly key: string; readonly durationMs: number }
   | { readonly type: "stage-failed"; readonly id: string; readonly key: string; readonly error: string }
   | { readonly type: "stage-skipped"; readonly id: string; readonly reason: string }
-  | { readonly type: "build-done"; readonly at: number; readonly summary: BuildSummary };
+  | { readonly type: "build-done"; readonly at: number; readonly summary: BuildSummary }
+  /**
+   * The remote cache and one stage: "hit" (its artifact was downloaded, verified and stored; stage-cached follows),
+   * "rejected" (the artifact failed verification; detail says why, and the stage runs locally), "uploaded".
+   */
+  | { readonly type: "stage-remote"; readonly id: string; readonly key: string; readonly action: "hit" | "rejected" | "uploaded"; readonly bytes: number; readonly durationMs: number; readonly detail?: string }
+  /**
+   * The first failed request to the remote cache (at most one per build): `message` names the URL, the status and a
+   * hint. With fallback "local" the build goes on without the remote; with "error" it stops. `id` is the stage whose
+   * request failed.
+   */
+  | { readonly type: "remote-error"; readonly id: string; readonly key: string; readonly url: string; readonly status: number | null; readonly message: string; readonly fallback: "local" | "error" };
 
 export interface BuildSummary {
   readonly ok: boolean;
@@ -100,7 +118,11 @@ export interface BuildSummary {
     readonly error?: string;
     /** Why a stage was skipped (an upstream failed, the build was aborted or stopped). */
     readonly reason?: string;
+    /** "hit": downloaded from the remote cache (status cached); "uploaded": built here and uploaded. */
+    readonly remote?: "hit" | "uploaded";
   }[];
+  /** What the remote cache did, when BuildOptions.remote was given. */
+  readonly remote?: RemoteSummary;
   /** The run summary JSON written under the cache (`runs/<timestamp>-<pid>.json`). */
   readonly runFile?: string;
 }
@@ -121,7 +143,49 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
   /** What this build is, for people reading the run summary and `status` (e.g. the recipe path). */
   readonly label?: string;
+  /** A shared cache behind the local one, spoken to over the Turborepo remote-cache HTTP API. @default none */
+  readonly remote?: RemoteCacheOptions;
   onEvent?(e: EngineEvent): void;
+}
+
+/**
+ * A Turborepo remote-cache server (`GET/PUT/HEAD <url>/v8/artifacts/<key>`). A stage that misses locally is looked up
+ * there before it runs; a stage that ran is uploaded.
+ * @example { url: "https://cache.example.com", token: process.env.LATHE_REMOTE_TOKEN!, team: "ml" }
+ */
+export interface RemoteCacheOptions {
+  /** The server's base URL; artifacts live at `<url>/v8/artifacts/<key>`. */
+  readonly url: string;
+  /** Sent as `Authorization: Bearer <token>`; never logged. */
+  readonly token: string;
+  /** Sent as `?teamId=`. turborepo-remote-cache stores artifacts per team and needs this or `slug`. */
+  readonly team?: string;
+  /** Sent as `?slug=`. */
+  readonly slug?: string;
+  /** Upload what this build runs; false makes the remote read-only for this build. @default true */
+  readonly upload?: boolean;
+  /** Longest wait for an answer, and for each pause while a download streams (uploads get 1 s more per MiB). @default 30000 */
+  readonly timeoutMs?: number;
+  /**
+   * When a request fails (unreachable, timeout, refused token, server error): "local" reports it once and builds the
+   * rest without the remote; "error" fails the build with that message. @default "local"
+   */
+  readonly fallback?: "local" | "error";
+}
+
+export interface RemoteSummary {
+  /** The server's base URL. */
+  readonly url: string;
+  /** Stages downloaded from the remote instead of run. */
+  readonly hits: number;
+  /** Artifacts uploaded. */
+  readonly uploads: number;
+  /** Failed requests (the first one is `error`; after it the build stopped using the remote). */
+  readonly errors: number;
+  /** Downloaded artifacts that failed verification (their stages ran locally). */
+  readonly rejected: number;
+  /** The first failed request's message (URL, status, hint). */
+  readonly error?: string;
 }
 
 /** Options of plan(). */

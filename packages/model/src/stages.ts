@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Json, StageContext, StageDef, StageImpl } from "@lathe/engine";
 import type { PlanContext } from "@lathe/recipe";
-import { modelSectionDefaults, resolveTrainConfig, type SampleConfig } from "./config.ts";
+import { modelSectionDefaults, parseDuration, resolveTrainConfig, type SampleConfig } from "./config.ts";
 import { writeFileAtomic } from "./io/atomic.ts";
 import { generate } from "./infer/sample.ts";
 import { trainModel } from "./train/trainer.ts";
@@ -30,6 +30,8 @@ export const trainStage: StageImpl<PlanContext> = {
       inputs: { pack: { stage: inputs.pack! } },
       resource: trainSection.backend === "cpu" ? "cpu" : "gpu",
       env: ["LATHE_ADAPTER"],
+      // A time budget makes the steps reached depend on the machine's speed: such a result is never shared.
+      ...(parseDuration(trainSection.time_budget) > 0 ? { machineDependent: true } : {}),
       title: `train ${describeModel(model)}`,
       run: trainStage.run,
     };

@@ -1,6 +1,6 @@
 // `lathe build [recipes...]`: plan each recipe and run it through the engine with the chosen renderer, or with
 // --dry print what would run and why. Recipes build one after another; the exit code is non-zero if any failed.
-import { build, plan } from "@lathe/engine";
+import { build, plan, type BuildOptions } from "@lathe/engine";
 import { UsageError, type ParsedArgs } from "../args.ts";
 import { formatDry } from "../dry.ts";
 import { loadPlanned, recipePath, upstreamOf } from "../load.ts";
@@ -40,6 +40,7 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
         label: recipe.shown,
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
         continueOnError: o.continue === true,
+        ...remoteOptions(o),
         signal,
         onEvent: (e) => renderer.onEvent(e),
       });
@@ -59,4 +60,21 @@ function defaultRecipe(ws: Workspace): string {
     throw new UsageError("build", undefined, `no recipe given and ${ws.root}/package.json names no default`, `pass a recipe (lathe build recipes/x.yaml) or set "lathe": { "default": "recipes/x.yaml" } in package.json`);
   }
   return recipePath(ws, "build", ws.defaultRecipe);
+}
+
+/** --remote-cache (or LATHE_REMOTE_CACHE) with LATHE_REMOTE_TOKEN and LATHE_REMOTE_TEAM: the engine's remote options. */
+export function remoteOptions(o: ParsedArgs["options"], env: NodeJS.ProcessEnv = process.env): { remote?: NonNullable<BuildOptions["remote"]> } {
+  const url = (o["remote-cache"] as string | undefined) ?? env.LATHE_REMOTE_CACHE;
+  if (!url) return {};
+  const token = env.LATHE_REMOTE_TOKEN;
+  if (!token) throw new UsageError("build", url, `the remote cache ${url} needs a token`, "set LATHE_REMOTE_TOKEN (the server's TURBO_TOKEN)");
+  return {
+    remote: {
+      url,
+      token,
+      team: env.LATHE_REMOTE_TEAM || "lathe",
+      upload: o["remote-read-only"] !== true,
+      fallback: (o["remote-fallback"] as "local" | "error" | undefined) ?? "local",
+    },
+  };
 }

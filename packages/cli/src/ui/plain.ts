@@ -44,7 +44,14 @@ export function createPlainRenderer(opts: PlainOptions): Renderer {
           break;
         }
         case "stage-cached":
-          write(`cached   ${e.id}`);
+          write(`${e.source === "remote" ? "remote " : "cached "}  ${e.id}`);
+          break;
+        case "stage-remote":
+          if (e.action === "rejected") write(`remote   ${e.id}: artifact rejected (${e.detail ?? "corrupt"}); building it here`);
+          else if (e.action === "uploaded") write(`uploaded ${e.id} (${(e.bytes / 1024).toFixed(1)} KiB)`);
+          break;
+        case "remote-error":
+          write(`remote   ${e.message}`);
           break;
         case "stage-log":
           write(`${e.id}${e.replay ? " (cached)" : ""} | ${e.line}`);
