@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Test-only components CI installs on top of scripts/setup.sh (a user building and serving needs none of them):
+# Debian's chromium, driven by playwright-core in the browser tests (no browser download). Safe to run again.
+# Run: bash scripts/test-deps.sh
+set -euo pipefail
+say() { printf '[test-deps] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+say "chromium: $(chromium --version 2>/dev/null || echo missing)"
