@@ -1,7 +1,7 @@
 // End-to-end: the `lathe` command as a user runs it (a subprocess, a temporary LATHE_CACHE), over a data-only
 // fixture recipe (tests/fixtures/cli/tiny.yaml: two text files, four cheap cleaning rules), built up to `clean`.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -128,6 +128,11 @@ describe("lathe build", () => {
     expect(e.code).toBe(0);
     expect(e.stdout).toBe(`exported train (hf) to ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(["config.json", "model.safetensors"]));
+    const gguf = join(cache, "tiny.gguf");
+    const g = lathe("export", MODEL, "--format", "gguf", "--dtype", "f16", "--out", gguf);
+    expect(g.code).toBe(0);
+    expect(g.stdout).toMatch(new RegExp(`^exported train \\(gguf f16, \\d+ tensors, [\\d.]+ MiB\\) to ${gguf.replace(/[.]/g, "\\.")}\n$`));
+    expect(readFileSync(gguf).subarray(0, 4).toString()).toBe("GGUF");
   });
 
   test("eval prints the report card of the cached eval stage; an eval edit reruns only eval, never training", () => {

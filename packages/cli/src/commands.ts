@@ -123,16 +123,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "export",
-    summary: "Export a trained model (Hugging Face format)",
-    description: "Builds the recipe up to its train stage if it is not cached, then writes the model and tokenizer to --out.",
+    summary: "Export a trained model (Hugging Face folder, or GGUF for llama.cpp / Ollama)",
+    description:
+      "Builds the recipe's model if it is not cached, then writes it with its tokenizer: --format hf a Hugging Face GPT-2\n" +
+      "folder; --format gguf one GGUF file in llama.cpp's gpt2 layout (f32, or --dtype f16) for llama.cpp and Ollama.",
     positionals: [{ name: "recipe", required: true }],
     options: {
-      format: { type: "string", choices: ["hf"], value: "format", description: "Export format (default hf)" },
-      out: { type: "string", value: "dir", description: "Output directory (default export/<recipe name>)" },
+      format: { type: "string", choices: ["hf", "gguf"], value: "format", description: "Export format (default hf)" },
+      dtype: { type: "string", choices: ["f32", "f16"], value: "dtype", description: "GGUF tensor type (default f32)" },
+      out: { type: "string", value: "path", description: "Output directory for hf, file for gguf (default export/<recipe name>[.gguf])" },
       trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
       set,
     },
-    examples: ["lathe export recipes/tiny.yaml --format hf --out out/tiny-hf"],
+    examples: ["lathe export recipes/tiny.yaml --format hf --out out/tiny-hf", "lathe export recipes/brown-gpt.yaml --format gguf --dtype f16"],
   },
   {
     name: "eval",

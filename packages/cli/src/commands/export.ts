@@ -1,7 +1,8 @@
-// `lathe export <recipe> --format hf [--out dir]`: builds the trial's model if needed, then writes it (weights,
-// config, tokenizer) in Hugging Face layout.
+// `lathe export <recipe> --format hf|gguf [--out path]`: builds the trial's model if needed, then writes it (weights,
+// config, tokenizer) as a Hugging Face folder or a GGUF file for llama.cpp / Ollama.
 import { resolve } from "node:path";
 import { exportHf } from "@lathe/model";
+import { exportGguf } from "@lathe/serve";
 import type { ParsedArgs } from "../args.ts";
 import { loadPlanned, modelStageIds, pickTrial, recipePath } from "../load.ts";
 import type { Workspace } from "../workspace.ts";
@@ -15,8 +16,16 @@ export async function exportCommand(ws: Workspace, args: ParsedArgs, signal: Abo
   const { model: train, tokenizer: tok } = modelStageIds(recipe, ctx);
   const dirs = await ensureBuilt(ws, "export", recipe, [train, tok], { signal });
   const name = ctx.recipe.name || file.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+  const [trainDir, tokenizerDir] = [dirs.get(train) as string, dirs.get(tok) as string];
+  if (o.format === "gguf") {
+    const outFile = resolve((o.out as string | undefined) ?? `export/${name}.gguf`);
+    const dtype = (o.dtype as "f32" | "f16" | undefined) ?? "f32";
+    const r = await exportGguf({ trainDir, tokenizerDir, outFile, dtype, name });
+    process.stdout.write(`exported ${train} (gguf ${dtype}, ${r.tensors} tensors, ${(r.bytes / 2 ** 20).toFixed(1)} MiB) to ${outFile}\n`);
+    return 0;
+  }
   const outDir = resolve((o.out as string | undefined) ?? `export/${name}`);
-  await exportHf({ trainDir: dirs.get(train) as string, tokenizerDir: dirs.get(tok) as string, outDir });
+  await exportHf({ trainDir, tokenizerDir, outDir });
   process.stdout.write(`exported ${train} (hf) to ${outDir}\n`);
   return 0;
 }
