@@ -26,6 +26,7 @@ export async function plan(graph: readonly StageDef[], opts: PlanOptions): Promi
       changes: hit ? [] : explainMiss(store, ks),
       deps: upstreamIds(def),
       ...(hit ? { outDir: store.outDir(ks.key) } : {}),
+      ...(def.machineDependent ? { machineDependent: def.machineDependent } : {}),
     } satisfies PlannedStage;
   });
 }

@@ -32,9 +32,9 @@ export interface StageDef<P extends Json = Json> {
   /**
    * Its output depends on the machine, not only on the key (e.g. it stops after a time budget, so a faster machine
    * does more). Such a stage, and every stage downstream of it, is never uploaded to nor downloaded from the remote
-   * cache. Not part of the key. @default false
+   * cache. A string says why, for --dry and explain ("time_budget 9.5m"). Not part of the key. @default false
    */
-  readonly machineDependent?: boolean;
+  readonly machineDependent?: boolean | string;
   run(ctx: StageContext<P>): Promise<void>;
 }
 
@@ -209,6 +209,8 @@ export interface PlannedStage {
   readonly deps: readonly string[];
   /** The cached output directory on a hit. */
   readonly outDir?: string;
+  /** Set when the stage is machine-dependent (StageDef.machineDependent): its reason, or true when none was given. */
+  readonly machineDependent?: true | string;
 }
 
 export interface GcOptions {

@@ -2,7 +2,7 @@
 /// <reference path="./wgsl.d.ts" />
 
 /** Devices and tensors. */
-export { getDevice, metaDevice, type GetDeviceOptions } from "./get-device.ts";
+export { DEVICE_ENV, getDevice, metaDevice, type GetDeviceOptions } from "./get-device.ts";
 export type { MetaBackend, MetaStats } from "./meta-backend.ts";
 export { Device, Tensor, type TensorOptions, type DataOptions } from "./tensor.ts";
 export { bytesPerElement } from "./types.ts";

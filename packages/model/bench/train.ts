@@ -1,6 +1,9 @@
 // Training throughput (tokens/s) of byte-level GPTs on each available backend: bun run bench train [--steps N]
-// [--backend cpu|webgpu] [--shape L4|L6] [--profile no] [--times]. Prints one JSON object (--times: every step on stderr). Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
-// llm.c's CPU trainer (2 threads) on the same machine: ~5,100 and ~400 tokens/s.
+// [--backend cpu|webgpu] [--shape L4|L6] [--profile no] [--times] [--llmc <binary> [--llmc-args "..."] [--rounds 5]].
+// Prints one JSON object (--times: every step on stderr). Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
+// A ratio to llm.c comes only from llm.c run in the same minutes: --llmc runs the given binary (it must train the
+// bench's shape and print "step N: ... (took X ms)", as train_gpt2.c does; docs/performance.md says how the anchor
+// was built) alternately with Lathe for --rounds rounds, and prints each round's median steps and ratio and the spread.
 // Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU a
 // second, separate run uses GPU timestamp queries (LATHE_GPU_PROFILE=1: one compute pass per dispatch, so it is
 // slower than the timed run and only the split between kernels is meaningful).
@@ -10,6 +13,7 @@ import { estimate } from "../src/estimate.ts";
 import { buildModel } from "../src/nn/model.ts";
 import { AdamW } from "../src/train/optimizer.ts";
 import { forwardLoss } from "../src/train/trainer.ts";
+import { round, type Round, runLlmc, spread } from "./llmc/llmc.ts";
 
 const args = process.argv.slice(2);
 const arg = (k: string): string | undefined => {
@@ -17,8 +21,8 @@ const arg = (k: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const shapes = [
-  { name: "L4-C128-T64-B12", L: 4, C: 128, H: 4, T: 64, B: 12, anchor: 5100 },
-  { name: "L6-C384-T256-B8", L: 6, C: 384, H: 6, T: 256, B: 8, anchor: 400 },
+  { name: "L4-C128-T64-B12", L: 4, C: 128, H: 4, T: 64, B: 12 },
+  { name: "L6-C384-T256-B8", L: 6, C: 384, H: 6, T: 256, B: 8 },
 ].filter((s) => !arg("shape") || s.name.startsWith(arg("shape")!));
 
 /** Wrap every kernel call of a synchronous backend with a timer; returns the totals (ms) by kernel name. */
@@ -84,10 +88,10 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
   const perStep = kernels
     ? Object.fromEntries(Object.entries(kernels).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / steps).toFixed(1)]))
     : "timed in the separate profiled run (backend webgpu-profiled)";
-  return {
+  const result = {
     shape: s.name, ms_per_step: +ms.toFixed(1), ms_per_step_median: +[...warm].sort((x, y) => x - y)[warm.length >> 1]!.toFixed(1),
     ms_per_step_min: +Math.min(...warm).toFixed(1), ms_per_step_max: +Math.max(...warm).toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
-    vs_llmc_cpu: +(((n / ms) * 1000) / s.anchor).toFixed(3), steps,
+    steps,
     encode_ms_per_step: +(encodeMs.slice(1).reduce((a, b) => a + b, 0) / warm.length).toFixed(1),
     ...(dev.backend.stats ? {
       dispatches_per_step: Math.round((dev.backend.stats().dispatches - stats0.dispatches) / steps),
@@ -95,6 +99,27 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     } : {}),
     kernel_ms_per_step: perStep,
   };
+  return { result, warm };
+}
+
+/**
+ * --llmc: rounds of Lathe and the llm.c binary, alternately (Lathe first in even rounds, llm.c first in odd ones, so
+ * a drift of the machine's speed within a round does not favour one side), one ratio per round.
+ */
+async function sideBySide(dev: Device, s: (typeof shapes)[number], steps: number, kernels: Record<string, number> | null) {
+  const command = [arg("llmc")!, ...(arg("llmc-args") ?? "").split(/\s+/).filter(Boolean)];
+  const rounds: Round[] = [];
+  let first: Awaited<ReturnType<typeof measure>>["result"] | null = null;
+  for (let r = 0; r < Number(arg("rounds") ?? 5); r++) {
+    let llmcMs: number[] = [];
+    if (r % 2 === 1) llmcMs = await runLlmc(command);
+    const m = await measure(dev, s, steps, kernels);
+    if (r % 2 === 0) llmcMs = await runLlmc(command);
+    first ??= m.result;
+    rounds.push(round(m.warm, llmcMs));
+    console.error(`round ${r + 1}: lathe ${rounds.at(-1)!.lathe_ms} ms, llm.c ${rounds.at(-1)!.llmc_ms} ms per step: ${rounds.at(-1)!.ratio}x`);
+  }
+  return { ...first!, vs_llmc: { binary: command.join(" "), shape_assumed: s.name, ratio_is: "llm.c's median step / Lathe's (above 1: Lathe is faster)", rounds, ratio: spread(rounds) } };
 }
 
 const out: Record<string, unknown> = { bench: "train", results: [] as unknown[] };
@@ -113,14 +138,14 @@ for (const backend of (arg("backend") ? [arg("backend")] : ["cpu", "webgpu"]) as
   }
   for (const s of shapes) {
     const steps = Number(arg("steps") ?? (s.L === 6 ? 1 : 5));
-    (out.results as unknown[]).push({ backend, ...(await measure(dev, s, steps, kernels)) });
+    (out.results as unknown[]).push({ backend, ...(arg("llmc") ? await sideBySide(dev, s, steps, kernels) : (await measure(dev, s, steps, kernels)).result) });
   }
   dev.destroy();
   if (backend === "webgpu" && arg("profile") !== "no") {
     process.env.LATHE_GPU_PROFILE = "1"; // read when the runtime is created
     const prof = await getDevice({ backend });
     for (const s of shapes) {
-      const r = await measure(prof, s, Number(arg("steps") ?? (s.L === 6 ? 1 : 3)), null);
+      const { result: r } = await measure(prof, s, Number(arg("steps") ?? (s.L === 6 ? 1 : 3)), null);
       (out.results as unknown[]).push({ backend: "webgpu-profiled", shape: r.shape, ms_per_step: r.ms_per_step, kernel_ms_per_step: r.kernel_ms_per_step });
     }
     prof.destroy();

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, type StageDef } from "@lathe/engine";
+import { build, plan, type StageDef } from "@lathe/engine";
 import type { PlanContext, Recipe } from "@lathe/recipe";
 import { byteTokenizer, exportHfTokenizer, saveTokenizer } from "@lathe/tokenizer";
 import { bytePackDir, PANGRAMS } from "./fixtures.ts";
@@ -67,5 +67,34 @@ describe("modelStages", () => {
     const a = graph({ seed: 1, model, train })[3];
     const b = graph({ seed: 1, model: { ...model, norm: "layernorm", bias: true }, train: { ...train, lr: 1e-3 } })[3];
     expect(b.params).toEqual(a.params);
+  });
+
+  test.each([
+    [{ backend: "cpu" }, undefined],
+    [{ backend: "cpu", time_budget: "9.5m" }, "time_budget 9.5m"],
+    [{ backend: "cpu", time_budget: 90 }, "time_budget 90s"],
+    [{ backend: "auto" }, "backend auto"],
+    [{ backend: "auto", time_budget: "10m" }, "time_budget 10m, backend auto"],
+    [{ backend: "webgpu" }, undefined],
+  ])("train %o marks the stage machine-dependent with the reason %p (undefined: not at all)", (t, why) => {
+    expect(graph({ seed: 1, model, train: { ...train, ...t } })[3]!.machineDependent).toBe(why);
+  });
+
+  test.each(["LATHE_MATMUL", "LATHE_TEX_RBS", "LATHE_BACKEND", "LATHE_ADAPTER"])("%s is in the train key and in no data stage's", async (name) => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "lathe-cache-"));
+    const keys = async () => Object.fromEntries((await plan(graph({ seed: 1, model, train }), { cacheDir, root: "/x" })).map((p) => [p.id, p.key]));
+    const before = process.env[name];
+    delete process.env[name];
+    try {
+      const unset = await keys();
+      process.env[name] = "general";
+      const set = await keys();
+      expect(set.train).not.toBe(unset.train);
+      expect(set.sample).not.toBe(unset.sample); // downstream follows the train key
+      expect(set.pack).toBe(unset.pack);
+    } finally {
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    }
   });
 });

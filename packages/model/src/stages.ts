@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Json, StageContext, StageDef, StageImpl } from "@lathe/engine";
+import { DEVICE_ENV } from "@lathe/gpu";
 import type { PlanContext } from "@lathe/recipe";
 import { modelSectionDefaults, parseDuration, resolveTrainConfig, type SampleConfig } from "./config.ts";
 import { writeFileAtomic } from "./io/atomic.ts";
@@ -29,9 +30,10 @@ export const trainStage: StageImpl<PlanContext> = {
       params,
       inputs: { pack: { stage: inputs.pack! } },
       resource: trainSection.backend === "cpu" ? "cpu" : "gpu",
-      env: ["LATHE_ADAPTER"],
-      // A time budget makes the steps reached depend on the machine's speed: such a result is never shared.
-      ...(parseDuration(trainSection.time_budget) > 0 ? { machineDependent: true } : {}),
+      // The key covers the requested backend and the env that picks the adapter and kernels; summary.json records
+      // what was used (the backend, the adapter, a CPU fallback).
+      env: DEVICE_ENV,
+      ...machineDependence(trainSection),
       title: `train ${describeModel(model)}`,
       run: trainStage.run,
     };
@@ -95,6 +97,19 @@ export const sampleStage: StageImpl<PlanContext> = {
 export function modelStages(ctx: PlanContext, deps: { clean: StageDef; tokenizer: StageDef; pack: StageDef }): { train: StageDef; sample: StageDef } {
   const train = trainStage.plan(ctx, ctx.id("train"), { pack: deps.pack.id });
   return { train, sample: sampleStage.plan(ctx, ctx.id("sample"), { train: train.id, tokenizer: deps.tokenizer.id }) };
+}
+
+/**
+ * Why a train stage's output depends on the machine, not only on its key: a time budget stops it at a step that
+ * depends on the machine's speed, and `auto` computes on WebGPU or the CPU depending on whether an adapter exists.
+ * Such a stage is never shared through the remote cache; --dry and explain show the reason.
+ */
+function machineDependence(t: { time_budget: number | string; backend: string }): { machineDependent?: string } {
+  const why = [
+    ...(parseDuration(t.time_budget) > 0 ? [`time_budget ${typeof t.time_budget === "number" ? `${t.time_budget}s` : t.time_budget}`] : []),
+    ...(t.backend === "auto" ? ["backend auto"] : []),
+  ];
+  return why.length > 0 ? { machineDependent: why.join(", ") } : {};
 }
 
 function describeModel(m: Record<string, unknown>): string {

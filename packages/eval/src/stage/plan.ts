@@ -5,6 +5,7 @@ import type { Json, StageDef, StageImpl } from "@lathe/engine";
 import type { Eval, PlanContext } from "@lathe/recipe";
 import { withSectionDefaults } from "@lathe/recipe";
 import { sourceFiles } from "@lathe/data";
+import { DEVICE_ENV } from "@lathe/gpu";
 import { type EvalParams, resolveTasks, taskInputFiles } from "./params.ts";
 
 /** Bump when the same params and inputs would give different results. */
@@ -30,7 +31,7 @@ export const evalStage: StageImpl<PlanContext> = {
         ...(files.length > 0 ? { files: { files } } : {}),
       },
       resource: section.backend === "cpu" ? "cpu" : "gpu",
-      env: ["LATHE_ADAPTER"],
+      env: DEVICE_ENV,
       title: `eval ${tasks.length} task${tasks.length === 1 ? "" : "s"}${section.intrinsic ? " + intrinsic" : ""}`,
       run: evalStage.run,
     };

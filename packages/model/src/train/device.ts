@@ -3,14 +3,23 @@ import { totalmem } from "node:os";
 import { type Device, getDevice } from "@lathe/gpu";
 import type { DeviceLimits } from "../estimate.ts";
 
+/** The device a run computes on, and why it is not the one asked for (null when it is). */
+export interface OpenedDevice {
+  readonly device: Device;
+  /** Set when `auto` found no WebGPU adapter and fell back to the CPU: the adapter error's first line. */
+  readonly fallback: string | null;
+}
+
+/** The line a run logs (and the build view shows) when `auto` trains on the CPU because no adapter exists. */
+export const CPU_FALLBACK_LINE = "no WebGPU adapter: training on the CPU reference backend (slow)";
+
 /** `auto` tries WebGPU and falls back to the CPU reference backend when no adapter exists. */
-export async function openDevice(backend: "auto" | "webgpu" | "cpu", log?: (l: string) => void): Promise<Device> {
-  if (backend !== "auto") return getDevice({ backend });
+export async function openDevice(backend: "auto" | "webgpu" | "cpu"): Promise<OpenedDevice> {
+  if (backend !== "auto") return { device: await getDevice({ backend }), fallback: null };
   try {
-    return await getDevice({ backend: "webgpu" });
+    return { device: await getDevice({ backend: "webgpu" }), fallback: null };
   } catch (e) {
-    log?.(`no WebGPU adapter (${(e as Error).message.split("\n")[0]}); using the CPU backend`);
-    return getDevice({ backend: "cpu" });
+    return { device: await getDevice({ backend: "cpu" }), fallback: (e as Error).message.split("\n")[0] ?? "no adapter" };
   }
 }
 

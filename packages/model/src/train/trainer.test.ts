@@ -91,14 +91,55 @@ describe("a training run", () => {
   });
 
   test.each([
-    [{ tokens: 4 * 16 * 2 * 3 }, 3, "tokens"],
-    [{ time_budget: "1ms" }, 1, "time_budget"],
-  ])("stops cleanly at a budget %o", async (budget, steps, by) => {
+    [{ tokens: 4 * 16 * 2 * 3 }, "tokens", "tokens 384"],
+    [{ time_budget: "1ms" }, "time_budget", "time_budget 1ms"],
+  ])("stops cleanly at a budget %o and records the steps it reached of those planned", async (budget, by, said) => {
     const d = dirs();
-    const s = await trainModel({ model: tinyGpt, train: { ...train, ...budget }, seed: 1, packDir: pack, ...d });
+    const lines: string[] = [];
+    const s = await trainModel({ model: tinyGpt, train: { ...train, ...budget }, seed: 1, packDir: pack, ...d, log: (l) => lines.push(l) });
     expect(s.stopped_by as string).toBe(by);
-    if (by === "tokens") expect(s.steps).toBe(steps);
+    if (by === "tokens") expect(s.steps).toBe(3);
+    expect(s.steps).toBeLessThan(12);
+    expect(s.planned_steps).toBe(12);
+    const summary = JSON.parse(readFileSync(join(d.outDir, "summary.json"), "utf8"));
+    expect([summary.steps, summary.planned_steps, summary.stopped_by]).toEqual([s.steps, 12, by]);
+    expect(lines.find((l) => l.startsWith("done:"))).toStartWith(`done: ${s.steps} of 12 steps (stopped by ${said}),`);
+    if (by === "time_budget") expect(lines).toContain(`time budget 1ms spent at step ${s.steps} of 12: stopping and saving (the steps reached depend on this machine's speed)`);
     expect(existsSync(join(d.outDir, "model.safetensors"))).toBe(true);
+  });
+
+  test("a run that reaches its steps says so", async () => {
+    const s = await trainModel({ model: tinyGpt, train: { ...train, steps: 3 }, seed: 1, packDir: pack, ...dirs() });
+    expect([s.steps, s.planned_steps, s.stopped_by]).toEqual([3, 3, "steps"]);
+  });
+});
+
+describe("the backend a run records", () => {
+  test("backend cpu is recorded as asked, with no adapter and no fallback", async () => {
+    const d = dirs();
+    await trainModel({ model: tinyGpt, train: { ...train, steps: 2 }, seed: 1, packDir: pack, ...d });
+    const summary = JSON.parse(readFileSync(join(d.outDir, "summary.json"), "utf8"));
+    expect([summary.backend, summary.backend_requested, summary.adapter, summary.fallback]).toEqual(["cpu", "cpu", null, null]);
+  });
+
+  test("auto without a usable adapter trains on the CPU, says so in the log, and records the fallback", async () => {
+    const before = process.env.LATHE_ADAPTER;
+    process.env.LATHE_ADAPTER = "no-such-adapter-for-this-test"; // matches no adapter, so WebGPU fails on any machine
+    try {
+      const d = dirs();
+      const lines: string[] = [];
+      await trainModel({ model: tinyGpt, train: { ...train, steps: 2, backend: "auto" }, seed: 1, packDir: pack, ...d, log: (l) => lines.push(l) });
+      const summary = JSON.parse(readFileSync(join(d.outDir, "summary.json"), "utf8"));
+      expect([summary.backend, summary.backend_requested, summary.adapter]).toEqual(["cpu", "auto", null]);
+      expect(summary.fallback).toStartWith("no WebGPU adapter found");
+      const at = lines.indexOf("no WebGPU adapter: training on the CPU reference backend (slow)");
+      expect(at).toBeGreaterThan(0);
+      expect(lines[at - 1]).toStartWith("webgpu: no WebGPU adapter found");
+      expect(lines.find((l) => l.startsWith("done:"))).toStartWith("done: 2 of 2 steps on the CPU (no WebGPU adapter),");
+    } finally {
+      if (before === undefined) delete process.env.LATHE_ADAPTER;
+      else process.env.LATHE_ADAPTER = before;
+    }
   });
 });
 

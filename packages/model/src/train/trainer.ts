@@ -1,6 +1,7 @@
 // The pretraining loop: AdamW + schedule + clipping + accumulation, budgets (steps | tokens | time), periodic
 // evaluation (loss, bits per byte), resumable checkpoints in scratchDir, metrics.jsonl, and the final artifacts
-// (model.safetensors, config.json, metrics.jsonl, summary.json) in outDir.
+// (model.safetensors, config.json, metrics.jsonl, summary.json) in outDir. The summary records what the key cannot
+// see: the steps reached of those planned and what stopped the run, and the backend and adapter actually used.
 // Dimension letters: B batch, T context, V vocab, N rows (B*T).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { buildModel, type LanguageModel } from "../nn/model.ts";
 import { clearCheckpoints, latestCheckpoint, loadCheckpoint, readState, saveCheckpoint, tensorsOf } from "./checkpoint.ts";
-import { deviceLimits, openDevice } from "./device.ts";
+import { CPU_FALLBACK_LINE, deviceLimits, openDevice } from "./device.ts";
 import { MetricsLog } from "./metrics.ts";
 import { AdamW } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
@@ -37,7 +38,10 @@ export interface TrainRunOptions {
 }
 
 export interface TrainSummary {
+  /** Steps reached; below planned_steps when a token or time budget stopped the run first. */
   readonly steps: number;
+  /** train.steps: the schedule's horizon. */
+  readonly planned_steps: number;
   readonly tokens: number;
   readonly train_loss: number;
   readonly val_loss: number | null;
@@ -46,7 +50,15 @@ export interface TrainSummary {
   readonly elapsed_s: number;
   readonly params: number;
   readonly flops_per_token: number;
-  readonly backend: string;
+  /** Where it computed: "webgpu" or "cpu". The key covers only backend_requested; this says what happened. */
+  readonly backend: "webgpu" | "cpu";
+  /** train.backend as written: "auto" may have become either backend, depending on the machine. */
+  readonly backend_requested: "auto" | "webgpu" | "cpu";
+  /** The WebGPU adapter's name; null on the CPU backend. */
+  readonly adapter: string | null;
+  /** Why `auto` fell back to the CPU (the adapter error's first line); null when it did not. */
+  readonly fallback: string | null;
+  /** What ended the run: the step count, the token budget or the time budget (then steps depend on the machine). */
   readonly stopped_by: "steps" | "tokens" | "time_budget";
   readonly resumed_from: number | null;
 }
@@ -63,18 +75,31 @@ export async function trainModel(o: TrainRunOptions): Promise<TrainSummary> {
   const tc = resolveTrainConfig(o.train);
   const B = tc.batch_size;
   const T = cfg.context;
-  const dev = o.device ?? (await openDevice(tc.backend, log));
+  const { device: dev, fallback } = o.device ? { device: o.device, fallback: null } : await openDevice(tc.backend);
   try {
     const est = estimate(cfg, B);
-    log(`${cfg.kind} model, vocab ${cfg.vocab_size}, backend ${dev.kind}\n${formatEstimate(est, B, T)}`);
+    const adapter = dev.kind === "webgpu" ? ` (${dev.backend.adapterName ?? "unnamed adapter"})` : "";
+    log(`${cfg.kind} model, vocab ${cfg.vocab_size}, backend ${dev.kind}${adapter}\n${formatEstimate(est, B, T)}`);
     checkFits(est, deviceLimits(dev), B, T);
-    return await loop(o, dev, cfg, tc, meta, est.params, est.flopsPerToken, log);
+    if (fallback !== null) {
+      // Last before the steps, so the build view (which shows a stage's latest line) keeps it in sight.
+      log(`webgpu: ${fallback}`);
+      log(CPU_FALLBACK_LINE);
+    }
+    return await loop(o, dev, cfg, tc, meta, { params: est.params, flopsPerToken: est.flopsPerToken, fallback }, log);
   } finally {
     if (!o.device) dev.destroy();
   }
 }
 
-async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: TrainConfig, meta: PackMeta, nParams: number, flopsPerToken: number, log: (l: string) => void): Promise<TrainSummary> {
+/** What the summary records besides the loop's own numbers. */
+interface RunFacts {
+  readonly params: number;
+  readonly flopsPerToken: number;
+  readonly fallback: string | null;
+}
+
+async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: TrainConfig, meta: PackMeta, facts: RunFacts, log: (l: string) => void): Promise<TrainSummary> {
   const B = tc.batch_size;
   const T = cfg.context;
   const model = buildModel(dev, cfg, o.seed);
@@ -139,7 +164,7 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
     }
     if (timeBudgetMs > 0 && performance.now() - t0 >= timeBudgetMs) {
       stoppedBy = "time_budget";
-      log(`time budget ${tc.time_budget} spent at step ${step}: stopping and saving`);
+      log(`time budget ${tc.time_budget} spent at step ${step} of ${tc.steps}: stopping and saving (the steps reached depend on this machine's speed)`);
       break;
     }
     if (o.signal?.aborted) {
@@ -217,19 +242,24 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
   const elapsed = (performance.now() - t0) / 1000;
   const summary: TrainSummary = {
     steps: step,
+    planned_steps: tc.steps,
     tokens,
     train_loss: trainLoss,
     val_loss: ev?.val_loss ?? null,
     val_bpb: ev?.val_bpb ?? null,
     tokens_per_s: trainMs > 0 ? (trainTokens / trainMs) * 1000 : 0,
     elapsed_s: elapsed,
-    params: nParams,
-    flops_per_token: flopsPerToken,
+    params: facts.params,
+    flops_per_token: facts.flopsPerToken,
     backend: dev.kind,
+    backend_requested: tc.backend,
+    adapter: dev.kind === "webgpu" ? (dev.backend.adapterName ?? null) : null,
+    fallback: facts.fallback,
     stopped_by: stoppedBy,
     resumed_from: resumedFrom,
   };
-  log(`done: ${step} steps, val ${ev?.val_loss.toFixed(4) ?? "n/a"}${ev?.val_bpb != null ? ` (${ev.val_bpb.toFixed(3)} bpb)` : ""}, ${summary.tokens_per_s.toFixed(0)} tok/s`);
+  const stopped = stoppedBy === "steps" ? "" : ` (stopped by ${stoppedBy === "tokens" ? `tokens ${tc.tokens}` : `time_budget ${tc.time_budget}`})`;
+  log(`done: ${step} of ${tc.steps} steps${stopped}${facts.fallback !== null ? " on the CPU (no WebGPU adapter)" : ""}, val ${ev?.val_loss.toFixed(4) ?? "n/a"}${ev?.val_bpb != null ? ` (${ev.val_bpb.toFixed(3)} bpb)` : ""}, ${summary.tokens_per_s.toFixed(0)} tok/s`);
   await writeOutputs(o.outDir, model, cfg, summary);
   copyFileSync(metrics.file, join(o.outDir, "metrics.jsonl"));
   return summary;

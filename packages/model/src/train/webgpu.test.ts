@@ -1,7 +1,7 @@
 // The same tiny training runs on WebGPU (lavapipe in CI): bitwise-identical curves run to run and across a
 // crash and resume, and the curve tracks the CPU reference backend. Skips with a printed reason without an adapter.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testDevice } from "@lathe/gpu";
@@ -31,5 +31,17 @@ describe.each([
     expect(curve(b)).toEqual(curve(a));
     expect(curve(c)).toEqual(curve(a));
     curve(cpu).forEach((l, i) => expect(Math.abs(l - curve(a)[i])).toBeLessThan(1e-3));
+  });
+});
+
+describe("on WebGPU, a run's summary", () => {
+  test("records the backend and adapter it used for backend auto, and no fallback", async () => {
+    const dev = await testDevice();
+    if (!dev) return;
+    const d = dirs();
+    const model = { kind: "gpt", n_layer: 1, n_head: 2, d_model: 16, context: 8 };
+    await trainModel({ model, train: { ...train, steps: 2, backend: "auto" }, seed: 4, packDir: pack, ...d });
+    const summary = JSON.parse(readFileSync(join(d.outDir, "summary.json"), "utf8"));
+    expect([summary.backend, summary.backend_requested, summary.adapter, summary.fallback]).toEqual(["webgpu", "auto", dev.backend.adapterName, null]);
   });
 });
