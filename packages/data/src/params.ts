@@ -123,10 +123,16 @@ export interface MinHashDedupRule {
   readonly rows: number;
   readonly seed: number;
 }
+/** An eval task decontaminate protects: its label and its data files (paths relative to the recipe, or URLs). */
+export interface DecontaminateTask {
+  readonly task: string;
+  readonly data_files: readonly string[];
+}
 export interface DecontaminateRule {
   readonly rule: "decontaminate";
   readonly ngram: number;
   readonly sets: readonly DatasetSource[];
+  readonly tasks: readonly DecontaminateTask[];
 }
 export interface SplitRule {
   readonly rule: "split";

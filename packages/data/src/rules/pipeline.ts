@@ -10,7 +10,7 @@ import { gopherQuality, gopherRepetition } from "./gopher.ts";
 import { languageFilter, loadLanguageDetector } from "./language.ts";
 import { normalizeRule } from "./normalize.ts";
 import { piiRule } from "./pii.ts";
-import { isDrop, type Rule } from "./rule.ts";
+import { isDrop, type Drop, type Rule } from "./rule.ts";
 import { lengthFilter, regexFilter } from "./simple-filters.ts";
 import { splitOf, type SplitName } from "./split.ts";
 
@@ -37,6 +37,14 @@ export interface RuleReport {
   rewrites: RuleExample[];
   /** Wall time spent in this rule. */
   ms: number;
+  /** decontaminate with tasks: the removals per eval task (every listed task, 0 included), up to 3 examples each. */
+  by_task?: Record<string, TaskRemovals>;
+}
+
+export interface TaskRemovals {
+  docs_removed: number;
+  bytes_removed: number;
+  examples: RuleExample[];
 }
 
 /** Load what the rules of a clean list need before `new Cleaner(clean)` (the language detectors they name). */
@@ -97,7 +105,10 @@ export class Cleaner {
   constructor(clean: Clean, ngramSets: ReadonlyMap<CleanRule, NgramSet> = new Map()) {
     clean.forEach((r, i) => {
       const rule = buildRule(r, ngramSets);
-      if (rule) this.rules.push({ rule, report: { rule: `${i}:${rule.label}`, docs_in: 0, docs_removed: 0, bytes_removed: 0, docs_modified: 0, bytes_modified: 0, reasons: {}, examples: [], rewrites: [], ms: 0 } });
+      if (!rule) return;
+      const report: RuleReport = { rule: `${i}:${rule.label}`, docs_in: 0, docs_removed: 0, bytes_removed: 0, docs_modified: 0, bytes_modified: 0, reasons: {}, examples: [], rewrites: [], ms: 0 };
+      if (rule.tasks?.length) report.by_task = Object.fromEntries(rule.tasks.map((t) => [t, { docs_removed: 0, bytes_removed: 0, examples: [] }]));
+      this.rules.push({ rule, report });
     });
     this.split = clean.find((r): r is SplitRule => r.rule === "split");
   }
@@ -112,7 +123,7 @@ export class Cleaner {
     for (const { rule, report } of this.rules) {
       report.docs_in++;
       const t0 = performance.now();
-      let verdictDrop: { drop: string; detail: string } | null = null;
+      let verdictDrop: Drop | null = null;
       let next = d;
       if (d.messages && rule.perMessage) {
         const msgs = [];
@@ -136,7 +147,14 @@ export class Cleaner {
         report.docs_removed++;
         report.bytes_removed += bytes;
         report.reasons[verdictDrop.drop] = (report.reasons[verdictDrop.drop] ?? 0) + 1;
-        if (report.examples.length < 3) report.examples.push({ id: d.id, reason: `${verdictDrop.drop}: ${verdictDrop.detail}`, excerpt: excerpt(docText(d)) });
+        const example = { id: d.id, reason: `${verdictDrop.drop}: ${verdictDrop.detail}`, excerpt: excerpt(docText(d)) };
+        if (report.examples.length < 3) report.examples.push(example);
+        const t = verdictDrop.task === undefined ? undefined : report.by_task?.[verdictDrop.task];
+        if (t) {
+          t.docs_removed++;
+          t.bytes_removed += bytes;
+          if (t.examples.length < 3) t.examples.push(example);
+        }
         return null;
       }
       if (next !== d) {

@@ -4,6 +4,8 @@
 export interface Drop {
   readonly drop: string;
   readonly detail: string;
+  /** The eval task the document contaminates (decontaminate tasks:); the report counts removals per task. */
+  readonly task?: string;
 }
 
 export type Verdict = string | Drop;
@@ -12,8 +14,8 @@ export function isDrop(v: Verdict): v is Drop {
   return typeof v !== "string";
 }
 
-export function drop(category: string, detail: string): Drop {
-  return { drop: category, detail };
+export function drop(category: string, detail: string, task?: string): Drop {
+  return task === undefined ? { drop: category, detail } : { drop: category, detail, task };
 }
 
 export interface Rule {
@@ -21,6 +23,8 @@ export interface Rule {
   readonly label: string;
   /** Rewrite rules (normalize, pii) run on each chat message; judges run on the joined text. */
   readonly perMessage: boolean;
+  /** Eval tasks this rule protects (decontaminate tasks:): the report gets a by_task entry for each, even at 0. */
+  readonly tasks?: readonly string[];
   apply(text: string, id: string): Verdict;
 }
 

@@ -8,6 +8,7 @@ import { buildNgramSet, type NgramSet } from "../rules/decontaminate.ts";
 import { Cleaner, prepareClean, type RuleReport } from "../rules/pipeline.ts";
 import type { SplitName } from "../rules/split.ts";
 import { readSource, type ReadContext } from "../read/source.ts";
+import { addTaskNgrams } from "./eval-tasks.ts";
 import { AtomicLines, readDocs, throttle, writeJsonAtomic } from "./files.ts";
 
 export interface CleanReport {
@@ -23,17 +24,18 @@ export interface CleanReport {
 
 type Ctx = Pick<StageContext, "outDir" | "signal" | "log" | "progress">;
 
-/** The n-gram sets of every decontaminate rule, read from their sources. */
+/** The n-gram sets of every decontaminate rule, read from its sets and the records of its tasks. */
 export async function loadNgramSets(clean: Clean, rc: ReadContext, log: (s: string) => void): Promise<Map<CleanRule, NgramSet>> {
   const sets = new Map<CleanRule, NgramSet>();
-  for (const r of clean) {
+  for (const [i, r] of clean.entries()) {
     if (r.rule !== "decontaminate") continue;
     const rule: DecontaminateRule = r;
     const docs = async function* () {
       for (const s of rule.sets) yield* readSource(s, rc);
     };
     const set = await buildNgramSet(docs(), rule.ngram);
-    log(`decontaminate: ${set.keys.size} distinct ${rule.ngram}-grams from ${rule.sets.length} set(s)`);
+    if (rule.sets.length > 0) log(`decontaminate: ${set.keys.size} distinct ${rule.ngram}-grams from ${rule.sets.length} set(s)`);
+    await addTaskNgrams(set, clean, i, rc, log);
     sets.set(r, set);
   }
   return sets;

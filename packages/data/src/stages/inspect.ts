@@ -38,6 +38,7 @@ function inspectClean(r: CleanReport, samples: number): string {
     lines.push(`  ${x.rule.padEnd(28)} ${String(x.docs_in).padStart(8)} ${String(x.docs_removed).padStart(8)} ${mb(x.bytes_removed).padStart(10)} ${String(x.docs_modified).padStart(8)}`);
     const reasons = Object.entries(x.reasons).sort((a, b) => b[1] - a[1]);
     if (reasons.length) lines.push(`      reasons: ${reasons.map(([k, n]) => `${k} ${n}`).join(", ")}`);
+    if (x.by_task) lines.push(`      by task: ${Object.entries(x.by_task).map(([t, v]) => `${t} ${v.docs_removed}`).join(", ")}`);
     for (const e of x.examples.slice(0, samples)) {
       lines.push(`      - ${e.id}: ${e.reason}`);
       lines.push(`        ${JSON.stringify(e.excerpt.slice(0, 160))}`);

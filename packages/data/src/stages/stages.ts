@@ -9,6 +9,7 @@ import { sourceFiles } from "../read/resolve.ts";
 import { resolveClean, resolveDatasets } from "../section.ts";
 import { runClean } from "./clean.ts";
 import { runCollect } from "./collect.ts";
+import { taskInputFiles } from "./eval-tasks.ts";
 import { cacheDirOf, type DataPlanContext } from "./context.ts";
 
 /** Bump when the same params and inputs would produce different output. */
@@ -64,13 +65,19 @@ export const cleanStage: StageImpl<DataPlanContext> = {
   plan(ctx, id, inputs): StageDef {
     const clean = resolveClean(ctx.recipe.clean);
     const evalFiles = uniqueFiles(clean.flatMap((r) => (r.rule === "decontaminate" ? r.sets : [])), dirname(ctx.file), ctx.root);
+    // Only the eval tasks named in decontaminate's tasks: are inputs, so adding an eval task elsewhere keeps this key.
+    const taskFiles = taskInputFiles(clean, dirname(ctx.file));
     const params: CleanParams = { clean, base: baseOf(ctx) };
     return {
       id,
       kind: "data.clean",
       version: CLEAN_VERSION,
       params: params as unknown as Json,
-      inputs: { collect: { stage: inputs.collect! }, ...(evalFiles.length > 0 ? { eval: { files: evalFiles } } : {}) },
+      inputs: {
+        collect: { stage: inputs.collect! },
+        ...(evalFiles.length > 0 ? { eval: { files: evalFiles } } : {}),
+        ...(taskFiles.length > 0 ? { tasks: { files: taskFiles } } : {}),
+      },
       title: `clean ${clean.length} rule${clean.length === 1 ? "" : "s"}`,
       run: cleanStage.run,
     };

