@@ -4,6 +4,7 @@
 import type { AdamWClip, AdamWParams, DType, FloatDType, HeadDims, MatmulDims, MatmulEpilogue, MatmulOpts, TypedArray } from "./types.ts";
 import type { RnnDims } from "./kernels/lstm/reference.ts";
 import type { HalfOp } from "./kernels/elementwise-f16/reference.ts";
+import type { PagedDims } from "./kernels/paged-attention/reference.ts";
 
 /** An opaque device buffer (a typed array on the CPU backend, a pooled GPUBuffer on WebGPU). */
 export interface Buf {
@@ -89,6 +90,14 @@ export interface Backend {
   tokenLogprobs(logp: Buf, lse: Buf, greedy: Buf, logits: Buf, targets: Buf, N: number, V: number): void;
   /** dlogits (N,V) = dlogp * (onehot(target) - softmax), overwritten. */
   tokenLogprobsBackward(dlogits: Buf, dlogp: Buf, logits: Buf, lse: Buf, targets: Buf, N: number, V: number): void;
+
+  /**
+   * Decoding against the paged KV cache (kernels/paged-attention), no backward: kvWrite takes q (N,C) out of qkv
+   * (N,3C) and writes k, v into the caches (L,S,C) at each row's position (q, k rotated when ropeBase > 0);
+   * pagedAttention is causal attention of q over each row's cached positions 0..pos[n].
+   */
+  kvWrite(q: Buf, kCache: Buf, vCache: Buf, qkv: Buf, pageTable: Buf, seq: Buf, pos: Buf, d: PagedDims, ropeBase: number): void;
+  pagedAttention(out: Buf, q: Buf, kCache: Buf, vCache: Buf, pageTable: Buf, seq: Buf, pos: Buf, d: PagedDims): void;
 
   dropout(out: Buf, x: Buf, n: number, p: number, seed: number): void;
   dropoutBackward(dx: Buf, dout: Buf, n: number, p: number, seed: number): void;

@@ -20,6 +20,7 @@ import * as red from "./kernels/reduce/reference.ts";
 import * as adam from "./kernels/adamw/reference.ts";
 import * as mm from "./cpu/matmul.ts";
 import * as attn from "./kernels/attention/reference.ts";
+import * as paged from "./kernels/paged-attention/reference.ts";
 
 type F = Float32Array;
 type I = Int32Array;
@@ -96,6 +97,9 @@ export function createCpuBackend(): Backend {
       ce.crossEntropyBackwardRef(f(dl), f(dloss), f(denom), f(logits), f(lse), i(targets), f(weights), N, V),
     tokenLogprobs: (logp, lse, greedy, logits, targets, N, V) => lp.tokenLogprobsForwardRef(f(logp), f(lse), i(greedy), f(logits), i(targets), N, V),
     tokenLogprobsBackward: (dl, dlogp, logits, lse, targets, N, V) => lp.tokenLogprobsBackwardRef(f(dl), f(dlogp), f(logits), f(lse), i(targets), N, V),
+
+    kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWriteRef(f(q), f(kc), f(vc), f(qkv), i(pt), i(seq), i(pos), d, base),
+    pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttentionRef(f(out), f(q), f(kc), f(vc), i(pt), i(seq), i(pos), d),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForwardRef(f(out), f(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackwardRef(f(dx), f(dout), n, p, seed),

@@ -22,6 +22,7 @@ import * as lstm from "./kernels/lstm/lstm.ts";
 import * as gru from "./kernels/gru/gru.ts";
 import * as mm from "./kernels/matmul/matmul.ts";
 import * as attn from "./kernels/attention/attention.ts";
+import * as paged from "./kernels/paged-attention/paged-attention.ts";
 
 const g = (b: Buf): GpuBuf => b as unknown as GpuBuf;
 const go = (b: Buf | null): GpuBuf | null => (b === null ? null : (b as unknown as GpuBuf));
@@ -108,6 +109,9 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
       ce.crossEntropyBackward(rt, g(dl), g(dloss), g(denom), g(logits), g(lse), g(targets), g(weights), N, V),
     tokenLogprobs: (logp, lse, greedy, logits, targets, N, V) => lp.tokenLogprobsForward(rt, g(logp), g(lse), g(greedy), g(logits), g(targets), N, V),
     tokenLogprobsBackward: (dl, dlogp, logits, lse, targets, N, V) => lp.tokenLogprobsBackward(rt, g(dl), g(dlogp), g(logits), g(lse), g(targets), N, V),
+
+    kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWrite(rt, g(q), g(kc), g(vc), g(qkv), g(pt), g(seq), g(pos), d, base),
+    pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttention(rt, g(out), g(q), g(kc), g(vc), g(pt), g(seq), g(pos), d),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForward(rt, g(out), g(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackward(rt, g(dx), g(dout), n, p, seed),

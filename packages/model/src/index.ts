@@ -17,6 +17,12 @@ export { loadHostModel } from "./infer/load.ts";
 export type { TokenScorer, ScoreWindow, WindowScore, GenerateOptions } from "./infer/token-scorer.ts";
 export { loadScorer, ScoreWindowError, type LoadScorerOptions } from "./infer/score.ts";
 
+/** Batched decoding on @lathe/gpu: continuous batching over a paged KV cache (sample, chat, rollouts, serving). */
+export {
+  Decoder, DecodeError, loadDecoder, type DecodeOptions, type DecoderStats, type FinishReason, type Generation,
+  type LoadDecoderOptions, type SequenceId, type StepEvent,
+} from "./infer/decode/index.ts";
+
 /** Models, configs and estimates. */
 export { buildModel, type LanguageModel } from "./nn/model.ts";
 export {

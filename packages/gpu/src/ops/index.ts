@@ -7,6 +7,7 @@ import { add, matmul, max, mean, mul, reshape, scale, sum } from "./basic.ts";
 import { cast } from "./cast.ts";
 import { attention, crossEntropy, dropout, embedding, gelu, geluMlp, layerNorm, rmsNorm, rope, silu, softmax, swiglu } from "./nn.ts";
 import { tokenLogprobs, tokenScores } from "./logprobs.ts";
+import { kvWrite, pagedAttention } from "./paged-attention.ts";
 import { gru, lstm } from "./rnn.ts";
 import { fmt } from "./util.ts";
 
@@ -44,8 +45,10 @@ export const ops = {
   dropout: guard("dropout", dropout), geluMlp: guard("geluMlp", geluMlp),
   lstm: guard("lstm", lstm), gru: guard("gru", gru),
   tokenLogprobs: guard("tokenLogprobs", tokenLogprobs), tokenScores: guard("tokenScores", tokenScores),
+  kvWrite: guard("kvWrite", kvWrite), pagedAttention: guard("pagedAttention", pagedAttention),
 } as const;
 
 export type { MatmulOptions } from "./basic.ts";
 export type { AttentionOptions, CrossEntropyOptions, GeluMlpOptions } from "./nn.ts";
 export type { TokenScores } from "./logprobs.ts";
+export type { KvWriteOptions, PagedRows } from "./paged-attention.ts";

@@ -60,6 +60,8 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<TokenScorer> 
       throw new CheckpointError(modelFile, `tensor "${p.name}" is ${saved ? `[${saved.shape}]` : "missing"}, config.json's model needs [${p.shape}]`, "config.json and model.safetensors must come from the same train stage");
     }
     p.tensor.write(saved.data);
+    // Out of every open scope: another caller's async tidy() on a shared device must not dispose the weights.
+    dev.keep(p.tensor);
   }
   const eot = opts.eot ?? (cfg as ModelConfig & { eot?: number }).eot ?? -1;
   return new GpuScorer(dev, model, cfg, digest, eot, batchTokens(dev, cfg.vocab_size, opts.maxBatchTokens ?? 4096), opts.device === undefined);
