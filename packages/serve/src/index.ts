@@ -6,3 +6,10 @@ export { gpt2Refusal, preTokenizerFor } from "./gguf/gpt2.ts";
 export { encodeGguf, writeGgufFile, kv, type GgufKv, type GgufTensor } from "./gguf/writer.ts";
 export { readGguf, decodeGguf, tensorValues, type GgufFile, type GgufTensorInfo } from "./gguf/reader.ts";
 export { GgufExportError, GgufWriteError, GgufFormatError } from "./gguf/errors.ts";
+
+/** The OpenAI-compatible server (`lathe serve`): startServer, the ServingEngine contract, the host engine. */
+export {
+  startServer, hostEngine, latheChatTemplate, plainChatPrompt, ApiError, ServerConfigError, SerialQueue, QueueAbortedError,
+  type ServerOptions, type RunningServer, type ServingEngine, type EngineRequest, type EngineStats, type GeneratedToken,
+  type PromptTokenScore, type TokenLogprob, type HostEngine, type HostEngineOptions, type ChatTemplate, type ChatMessage,
+} from "./server/index.ts";
