@@ -178,6 +178,61 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ["lathe rate recipes/brown-gpt.yaml recipes/brown-lstm.yaml", "lathe rate recipes/sweep.yaml --systems trial-1/train,trial-3/train --n 20"],
   },
   {
+    name: "compare",
+    summary: "Compare a sweep's trials: differing parameters, losses, eval scores, status",
+    description:
+      "Prints one row per trial of the recipe's sweep from what is in the cache; it builds nothing, and trials not yet\n" +
+      "built say so. Columns: the parameters that differ between trials, final and best val loss and bits per byte,\n" +
+      "the main metric of each eval task, tokens, steps, wall time, and status (done, stopped early, failed, not built).",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      sort: { type: "string", value: "column", description: "Sort by a column (key or header), e.g. --sort val_bpb; empty cells last" },
+      desc: { type: "boolean", description: "Sort descending" },
+      json: { type: "boolean", description: "Print the table as JSON (raw values, seconds for wall time)" },
+      csv: { type: "boolean", description: "Print the table as CSV (raw values)" },
+      md: { type: "boolean", description: "Print the table as Markdown" },
+      set,
+    },
+    examples: ["lathe compare recipes/sweep.yaml", "lathe compare recipes/sweep.yaml --sort val_bpb", "lathe compare recipes/sweep.yaml --csv > trials.csv"],
+  },
+  {
+    name: "report",
+    summary: "Write a sweep's report: one self-contained HTML page",
+    description:
+      "Writes one HTML file from what is in the cache (it builds nothing): train and val loss curves of every trial\n" +
+      "(log-axis toggles), the trial table of lathe compare (click a header to sort), the eval report card, a scaling\n" +
+      "fit when the trials span three or more model sizes, and samples. The page loads nothing from the network.",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      out: { type: "string", value: "file", description: "Where to write the page (default export/<recipe name>.html)" },
+      sort: { type: "string", value: "column", description: "Initial order of the trial table, e.g. --sort val_bpb" },
+      desc: { type: "boolean", description: "Sort descending" },
+      set,
+    },
+    examples: ["lathe report recipes/sweep.yaml", "lathe report recipes/sweep.yaml --out sweep.html --sort val_bpb"],
+  },
+  {
+    name: "serve",
+    summary: "Serve a recipe's model with an OpenAI-compatible API",
+    description:
+      "Builds the recipe's model if it is not cached, then serves it until Ctrl-C: GET /v1/models, POST /v1/completions\n" +
+      "(echo + logprobs, as lm-evaluation-harness's local-completions uses), POST /v1/chat/completions, stream: true\n" +
+      "(server-sent events), /health, /metrics (Prometheus). Binds 127.0.0.1 unless --host says otherwise; with\n" +
+      "LATHE_API_KEY (or --api-key) every /v1 request needs Authorization: Bearer <key>.",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      port: { type: "int", value: "n", description: "Port (default 8080; 0 picks a free one)" },
+      host: { type: "string", value: "addr", description: "Address to bind (default 127.0.0.1)" },
+      "api-key": { type: "string", value: "key", description: "Require this bearer token (default LATHE_API_KEY)" },
+      "max-queue": { type: "int", value: "n", description: "Requests waiting before 429 (default 64)" },
+      "max-tokens": { type: "int", value: "n", description: "Cap on max_tokens (default: the model's context)" },
+      timeout: { type: "int", value: "s", description: "Per-request timeout in seconds (default 600)" },
+      trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
+      set,
+    },
+    examples: ["lathe serve recipes/brown-gpt.yaml", "lathe serve recipes/brown-gpt.yaml --port 9000 --api-key secret"],
+  },
+  {
     name: "doctor",
     summary: "Check the WebGPU adapter (backend, limits, features)",
     description: "Looks for a WebGPU adapter and prints what it offers, or how to install one.",

@@ -94,6 +94,15 @@ async function run(args: ParsedArgs): Promise<number> {
       case "rate":
         code = await (await import("./commands/rate.ts")).rateCommand(ws, args, abort.signal);
         break;
+      case "compare":
+        code = await (await import("./commands/compare.ts")).compareCommand(ws, args);
+        break;
+      case "report":
+        code = await (await import("./commands/report.ts")).reportCommand(ws, args);
+        break;
+      case "serve":
+        code = await (await import("./commands/serve.ts")).serveCommand(ws, args, abort.signal);
+        break;
       case "export":
         code = await (await import("./commands/export.ts")).exportCommand(ws, args, abort.signal);
         break;
