@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Test-only components CI installs on top of scripts/setup.sh (a user building and serving needs none of them):
 # Debian's chromium (driven by playwright-core in the browser tests; no browser download) and redis-server (the
-# distributed-build tests start their own on a free port). Safe to run again.
+# distributed-build tests start their own on a free port) and podman (the container export test builds an image
+# with --isolation chroot from a base it makes with podman import). Safe to run again.
 # Run: bash scripts/test-deps.sh
 set -euo pipefail
 say() { printf '[test-deps] %s\n' "$*"; }
@@ -10,6 +11,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v podman >/dev/null 2>&1 || need+=(podman)
 if [ "${#need[@]}" -gt 0 ]; then
   say "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -18,3 +20,4 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 say "chromium: $(chromium --version 2>/dev/null || echo missing)"
 say "redis-server: $(redis-server --version 2>/dev/null | head -c 40 || echo missing)"
+say "podman: $(podman --version 2>/dev/null || echo missing)"

@@ -133,6 +133,14 @@ describe("lathe build", () => {
     expect(g.code).toBe(0);
     expect(g.stdout).toMatch(new RegExp(`^exported train \\(gguf f16, \\d+ tensors, [\\d.]+ MiB\\) to ${gguf.replace(/[.]/g, "\\.")}\n$`));
     expect(readFileSync(gguf).subarray(0, 4).toString()).toBe("GGUF");
+    const ctx = join(cache, "tiny-docker");
+    const d = lathe("export", MODEL, "--format", "docker", "--out", ctx);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain(`to ${ctx}\nbuild it: podman build --format docker -t `);
+    const dockerfile = readFileSync(join(ctx, "Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/^ARG BASE=oven\/bun:/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\/health/m);
+    expect(readdirSync(ctx)).toEqual(expect.arrayContaining(["Dockerfile", "README.md", "model.safetensors", "tokenizer.json"]));
   });
 
   test("eval prints the report card of the cached eval stage; an eval edit reruns only eval, never training", () => {

@@ -126,16 +126,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Export a trained model (Hugging Face folder, or GGUF for llama.cpp / Ollama)",
     description:
       "Builds the recipe's model if it is not cached, then writes it with its tokenizer: --format hf a Hugging Face GPT-2\n" +
-      "folder; --format gguf one GGUF file in llama.cpp's gpt2 layout (f32, or --dtype f16) for llama.cpp and Ollama.",
+      "folder; --format gguf one GGUF file in llama.cpp's gpt2 layout (f32, or --dtype f16) for llama.cpp and Ollama;\n" +
+      "--format docker a container build context (Dockerfile, the model, the server) for docker or podman build.",
     positionals: [{ name: "recipe", required: true }],
     options: {
-      format: { type: "string", choices: ["hf", "gguf"], value: "format", description: "Export format (default hf)" },
+      format: { type: "string", choices: ["hf", "gguf", "docker"], value: "format", description: "Export format (default hf)" },
+      port: { type: "int", value: "n", description: "docker: the port the container serves on (default 8080)" },
       dtype: { type: "string", choices: ["f32", "f16"], value: "dtype", description: "GGUF tensor type (default f32)" },
-      out: { type: "string", value: "path", description: "Output directory for hf, file for gguf (default export/<recipe name>[.gguf])" },
+      out: { type: "string", value: "path", description: "Output directory for hf and docker, file for gguf (default export/<recipe name>[.gguf|-docker])" },
       trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
       set,
     },
-    examples: ["lathe export recipes/tiny.yaml --format hf --out out/tiny-hf", "lathe export recipes/brown-gpt.yaml --format gguf --dtype f16"],
+    examples: ["lathe export recipes/tiny.yaml --format hf --out out/tiny-hf", "lathe export recipes/brown-gpt.yaml --format gguf --dtype f16", "lathe export recipes/brown-gpt.yaml --format docker --out build/brown-gpt"],
   },
   {
     name: "eval",

@@ -13,3 +13,6 @@ export {
   type ServerOptions, type RunningServer, type ServingEngine, type EngineRequest, type EngineStats, type GeneratedToken,
   type PromptTokenScore, type TokenLogprob, type HostEngine, type HostEngineOptions, type ChatTemplate, type ChatMessage,
 } from "./server/index.ts";
+
+/** Container export (`lathe export --format docker`): a Docker/Podman build context serving the model. */
+export { exportContainer, ContainerExportError, imageTag, type ExportContainerOptions, type ContainerArch } from "./container/index.ts";

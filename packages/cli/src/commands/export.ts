@@ -1,8 +1,8 @@
 // `lathe export <recipe> --format hf|gguf [--out path]`: builds the trial's model if needed, then writes it (weights,
-// config, tokenizer) as a Hugging Face folder or a GGUF file for llama.cpp / Ollama.
+// config, tokenizer) as a Hugging Face folder, a GGUF file for llama.cpp / Ollama, or a container build context.
 import { resolve } from "node:path";
 import { exportHf } from "@lathe/model";
-import { exportGguf } from "@lathe/serve";
+import { exportContainer, exportGguf, imageTag } from "@lathe/serve";
 import type { ParsedArgs } from "../args.ts";
 import { loadPlanned, modelStageIds, pickTrial, recipePath } from "../load.ts";
 import type { Workspace } from "../workspace.ts";
@@ -22,6 +22,12 @@ export async function exportCommand(ws: Workspace, args: ParsedArgs, signal: Abo
     const dtype = (o.dtype as "f32" | "f16" | undefined) ?? "f32";
     const r = await exportGguf({ trainDir, tokenizerDir, outFile, dtype, name });
     process.stdout.write(`exported ${train} (gguf ${dtype}, ${r.tensors} tensors, ${(r.bytes / 2 ** 20).toFixed(1)} MiB) to ${outFile}\n`);
+    return 0;
+  }
+  if (o.format === "docker") {
+    const outDir = resolve((o.out as string | undefined) ?? `export/${name}-docker`);
+    const r = await exportContainer({ trainDir, tokenizerDir, outDir, name, ...(o.port !== undefined ? { port: o.port as number } : {}) });
+    process.stdout.write(`exported ${train} (docker build context, ${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB) to ${outDir}\nbuild it: podman build --format docker -t ${imageTag(name)} ${outDir}   (or docker build)\n`);
     return 0;
   }
   const outDir = resolve((o.out as string | undefined) ?? `export/${name}`);
