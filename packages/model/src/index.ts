@@ -16,6 +16,7 @@ export { loadHostModel } from "./infer/load.ts";
 /** Scoring: windows of token ids → per-token log-probabilities (evaluation, fine-tuning, serving build on it). */
 export type { TokenScorer, ScoreWindow, WindowScore, GenerateOptions } from "./infer/token-scorer.ts";
 export { loadScorer, ScoreWindowError, type LoadScorerOptions } from "./infer/score.ts";
+export { deviceFor, openDevice } from "./train/device.ts";
 
 /** Batched decoding on @lathe/gpu: continuous batching over a paged KV cache (sample, chat, rollouts, serving). */
 export {

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Device, getDevice, NoAdapterError, noGrad, ops, sampleLogits, type Tensor } from "@lathe/gpu";
+import { type Device, noGrad, ops, sampleLogits, type Tensor } from "@lathe/gpu";
 import type { ModelConfig } from "../config.ts";
 import { CheckpointError } from "../errors.ts";
 import { decodeSafetensors } from "../io/safetensors.ts";
@@ -13,6 +13,7 @@ import { buildModel, type LanguageModel } from "../nn/model.ts";
 import { Rng } from "../rng.ts";
 import { readTrainedConfig } from "./load.ts";
 import type { GenerateOptions, ScoreWindow, TokenScorer, WindowScore } from "./token-scorer.ts";
+import { deviceFor } from "../train/device.ts";
 
 export interface LoadScorerOptions {
   /** A train stage's outDir: model.safetensors + config.json. */
@@ -52,7 +53,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<TokenScorer> 
   const modelBytes = readFileSync(modelFile);
   const digest = createHash("sha256").update(modelBytes).update(readFileSync(join(opts.trainDir, "config.json"))).digest("hex");
   const weights = decodeSafetensors(modelBytes, modelFile).tensors;
-  const dev = opts.device ?? (await acquire(opts.backend ?? "auto"));
+  const dev = opts.device ?? (await deviceFor(opts.backend ?? "auto"));
   const model = buildModel(dev, cfg, 0);
   for (const p of model.params.list) {
     const saved = weights.get(p.name);
@@ -67,15 +68,6 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<TokenScorer> 
   return new GpuScorer(dev, model, cfg, digest, eot, batchTokens(dev, cfg.vocab_size, opts.maxBatchTokens ?? 4096), opts.device === undefined);
 }
 
-async function acquire(backend: "auto" | "webgpu" | "cpu"): Promise<Device> {
-  if (backend !== "auto") return getDevice({ backend });
-  try {
-    return await getDevice({ backend: "webgpu" });
-  } catch (e) {
-    if (e instanceof NoAdapterError) return getDevice({ backend: "cpu" });
-    throw e;
-  }
-}
 
 /** The token budget, lowered so a batch's logits (N,V) take at most half the largest storage binding. */
 function batchTokens(dev: Device, V: number, wanted: number): number {
@@ -186,3 +178,4 @@ class GpuScorer implements TokenScorer {
     if (this.ownsDevice) this.dev.destroy();
   }
 }
+

@@ -23,6 +23,11 @@ export async function openDevice(backend: "auto" | "webgpu" | "cpu"): Promise<Op
   }
 }
 
+/** Just the device of openDevice (inference: scorer, decoder, serving engines). */
+export async function deviceFor(backend: "auto" | "webgpu" | "cpu"): Promise<Device> {
+  return (await openDevice(backend)).device;
+}
+
 /** Limits for checkFits: the backend's own when it reports them, else the host's memory. */
 export function deviceLimits(dev: Device): DeviceLimits {
   const reported = dev.backend.limits;

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Device, getDevice, NoAdapterError } from "@lathe/gpu";
+import { type Device } from "@lathe/gpu";
 import type { ModelConfig } from "../../config.ts";
 import { CheckpointError } from "../../errors.ts";
 import { decodeSafetensors } from "../../io/safetensors.ts";
@@ -14,6 +14,7 @@ import { readTrainedConfig } from "../load.ts";
 import { Decoder } from "./decoder.ts";
 import { DecodeError } from "./errors.ts";
 import { modelTensors } from "./forward.ts";
+import { deviceFor } from "../../train/device.ts";
 
 export interface LoadDecoderOptions {
   /** A train stage's outDir: model.safetensors + config.json. */
@@ -54,7 +55,7 @@ export async function loadDecoder(opts: LoadDecoderOptions): Promise<Decoder> {
   const modelBytes = readFileSync(modelFile);
   const digest = createHash("sha256").update(modelBytes).update(readFileSync(join(opts.trainDir, "config.json"))).digest("hex");
   const weights = decodeSafetensors(modelBytes, modelFile).tensors;
-  const dev = opts.device ?? (await acquire(opts.backend ?? "auto"));
+  const dev = opts.device ?? (await deviceFor(opts.backend ?? "auto"));
   const limit = dev.limits.maxStorageBufferBindingSize;
   if (bytes > limit) {
     if (!opts.device) dev.destroy();
@@ -85,12 +86,4 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
-async function acquire(backend: "auto" | "webgpu" | "cpu"): Promise<Device> {
-  if (backend !== "auto") return getDevice({ backend });
-  try {
-    return await getDevice({ backend: "webgpu" });
-  } catch (e) {
-    if (e instanceof NoAdapterError) return getDevice({ backend: "cpu" });
-    throw e;
-  }
-}
+
