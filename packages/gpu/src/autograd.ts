@@ -1,16 +1,27 @@
 // Reverse-mode autograd: ops attach a TapeNode to their output when an input requires grad; backward(loss)
 // walks the nodes in reverse topological order, accumulates gradients, fills .grad of leaves and frees the tape.
+//
+// Gradient mode is per call, not global: noGrad(fn) switches recording off for the work fn starts (its synchronous
+// part and every continuation of it: awaits, timers, promises it creates) through an AsyncLocalStorage context, and
+// for nothing else. Another request running between fn's awaits (a server's second request, a training step beside
+// an RL rollout) records its tape as usual. Outside any noGrad, the cost is one getStore() per op with grad inputs.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ShapeError } from "./errors.ts";
 import { gradSlot, slotSettled } from "./flat.ts";
 import type { Device, TapeNode, Tensor } from "./tensor.ts";
 import type { DType } from "./types.ts";
 
-let gradDisabled = 0;
+/** Holds true in the async context of work started inside noGrad(); undefined elsewhere. */
+const noGradContext = new AsyncLocalStorage<true>();
+
+/** Whether ops record onto the tape here: false inside noGrad() (in this call's async context only). */
+export function gradEnabled(): boolean {
+  return noGradContext.getStore() !== true;
+}
 
 /** True when ops should record onto the tape for these inputs. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
-  if (gradDisabled > 0) return false;
-  return inputs.some((t) => t?.requiresGrad === true);
+  return inputs.some((t) => t?.requiresGrad === true) && noGradContext.getStore() !== true;
 }
 
 /** Attach a node to an op's output (call only when needsGrad(...) was true). */
@@ -20,19 +31,12 @@ export function record(out: Tensor, node: TapeNode): Tensor {
   return out;
 }
 
-/** Run fn without recording onto the tape (evaluation, sampling, optimizer steps). */
+/**
+ * Run fn without recording onto the tape (evaluation, sampling, optimizer steps). For an async fn this holds across
+ * its awaits and only for it: calls running concurrently outside fn keep recording. Nested noGrad calls are free.
+ */
 export function noGrad<R>(fn: () => R): R {
-  gradDisabled++;
-  let r: R;
-  try {
-    r = fn();
-  } catch (e) {
-    gradDisabled--;
-    throw e;
-  }
-  if (r instanceof Promise) return r.finally(() => gradDisabled--) as R;
-  gradDisabled--;
-  return r;
+  return noGradContext.getStore() === true ? fn() : noGradContext.run(true, fn);
 }
 
 /** dst += src over n elements of dtype (gradients have their tensor's dtype). */

@@ -98,6 +98,11 @@ export interface Backend {
    */
   kvWrite(q: Buf, kCache: Buf, vCache: Buf, qkv: Buf, pageTable: Buf, seq: Buf, pos: Buf, d: PagedDims, ropeBase: number): void;
   pagedAttention(out: Buf, q: Buf, kCache: Buf, vCache: Buf, pageTable: Buf, seq: Buf, pos: Buf, d: PagedDims): void;
+  /**
+   * Sampling (kernels/sample), no backward: tokens i32 (B) and logprob (B) (ln softmax at temperature 1) from logits
+   * (B,V), each row with its temperature (B) (<= 0: greedy), topK i32 (B), topP (B) and uniform (B) in [0,1).
+   */
+  sampleRows(tokens: Buf, logprob: Buf, logits: Buf, temperature: Buf, topK: Buf, topP: Buf, uniform: Buf, B: number, V: number): void;
 
   dropout(out: Buf, x: Buf, n: number, p: number, seed: number): void;
   dropoutBackward(dx: Buf, dout: Buf, n: number, p: number, seed: number): void;

@@ -21,6 +21,7 @@ import * as adam from "./kernels/adamw/reference.ts";
 import * as mm from "./cpu/matmul.ts";
 import * as attn from "./kernels/attention/reference.ts";
 import * as paged from "./kernels/paged-attention/reference.ts";
+import * as sample from "./kernels/sample/reference.ts";
 
 type F = Float32Array;
 type I = Int32Array;
@@ -100,6 +101,7 @@ export function createCpuBackend(): Backend {
 
     kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWriteRef(f(q), f(kc), f(vc), f(qkv), i(pt), i(seq), i(pos), d, base),
     pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttentionRef(f(out), f(q), f(kc), f(vc), i(pt), i(seq), i(pos), d),
+    sampleRows: (tok, lp, logits, t, k, p, u, B, V) => sample.sampleRowsRef(i(tok), f(lp), f(logits), f(t), i(k), f(p), f(u), B, V),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForwardRef(f(out), f(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackwardRef(f(dx), f(dout), n, p, seed),

@@ -15,9 +15,9 @@ export { estimateMemory, checkFits, type TensorSpec, type MemoryEstimate, type B
 
 /** Differentiable ops and autograd. */
 export { ops, F16_OPS, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions, type TokenScores } from "./ops/index.ts";
-export type { KvWriteOptions, PagedRows } from "./ops/index.ts";
+export type { KvWriteOptions, PagedRows, SampleParams, SampledRows } from "./ops/index.ts";
 export type { PagedDims } from "./kernels/paged-attention/reference.ts";
-export { backward, noGrad, zeroGrad } from "./autograd.ts";
+export { backward, gradEnabled, noGrad, zeroGrad } from "./autograd.ts";
 
 /** Optimizer, clipping, sampling. */
 export { arenaOf, flattenParams, gradSlot, type ParamArena } from "./flat.ts";

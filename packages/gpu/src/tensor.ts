@@ -1,9 +1,12 @@
 // Tensor and Device: the user-facing handle over a backend. A tensor owns (a reference to) a backend buffer;
-// reshape views share it by refcount. Device tracks tidy() scopes so a training step can free its intermediates.
+// reshape views share it by refcount. dev.tidy(fn) frees the tensors fn makes (a training step's intermediates);
+// its scope belongs to the call, not the device: it holds only the tensors made by the work fn starts, across its
+// awaits too, never another concurrent caller's (tidy-scope.ts). keep() takes a tensor out of its scope.
 import type { Backend, Buf } from "./backend.ts";
 import { DisposedError, F16UnsupportedError, ShapeError } from "./errors.ts";
 import { type BufferLimits, checkFits, type MemoryEstimate, type TensorSpec } from "./memory.ts";
 import { normal } from "./rng.ts";
+import { currentScope, openScope, runInScope, TidyScope } from "./tidy-scope.ts";
 import { type DType, type FloatDType, type TypedArray, sizeOf } from "./types.ts";
 
 /** A refcounted backend buffer, or a view into a parent's buffer (which it holds a reference to). */
@@ -58,6 +61,8 @@ export class Tensor {
   grad: Tensor | null = null;
   node: TapeNode | null = null;
   name: string;
+  /** @internal The tidy() scope that will free it, if any (tidy-scope.ts). */
+  scope: TidyScope | null = null;
   #storage: Storage | null;
 
   constructor(
@@ -129,8 +134,6 @@ export class Tensor {
 }
 
 export class Device {
-  #scopes: Set<Tensor>[] = [];
-
   constructor(readonly backend: Backend) {}
 
   get kind(): "cpu" | "webgpu" {
@@ -151,7 +154,7 @@ export class Device {
     if (dtype === "f16" && !this.backend.supportsF16) throw new F16UnsupportedError(what, this.backend.adapterName ?? "(unnamed)");
     const st = new Storage(this.backend, this.backend.alloc(Math.max(n, 1), dtype, what), n);
     const t = new Tensor(this, st, [...shape], dtype, opts);
-    this.#scopes.at(-1)?.add(t);
+    openScope(currentScope(), this)?.adopt(t);
     return t;
   }
 
@@ -190,32 +193,29 @@ export class Device {
     const st = t.storage;
     st.refs++;
     const v = new Tensor(this, st, [...shape], t.dtype, { name: opts.name ?? t.name, requiresGrad: opts.requiresGrad });
-    this.#scopes.at(-1)?.add(v);
+    openScope(currentScope(), this)?.adopt(v);
     return v;
   }
 
   /**
-   * Run fn; dispose every tensor created inside that is not reachable from its result (a Tensor, array or object
-   * of tensors) and not kept with keep(). Gradients set by backward() are kept.
+   * Run fn; dispose every tensor of this device created by the work fn starts (for an async fn, until its promise
+   * settles, across its awaits) that is not reachable from its result (a Tensor, array or object of tensors) and not
+   * kept with keep(). The result moves to the enclosing tidy() of this call, if any. Tensors created meanwhile by
+   * other concurrent calls are not touched. Gradients set by backward() are kept.
    */
   tidy<R>(fn: () => R): R;
   tidy<R>(fn: () => Promise<R>): Promise<R>;
   tidy<R>(fn: () => R | Promise<R>): R | Promise<R> {
-    const scope = new Set<Tensor>();
-    this.#scopes.push(scope);
+    const scope = new TidyScope(this, currentScope());
     const finish = (r: R): R => {
-      this.#scopes.splice(this.#scopes.lastIndexOf(scope), 1);
-      const keepSet = new Set<Tensor>();
-      collect(r, keepSet);
-      for (const t of scope) {
-        if (keepSet.has(t)) this.#scopes.at(-1)?.add(t);
-        else t.dispose();
-      }
+      const survivors = new Set<Tensor>();
+      collect(r, survivors);
+      scope.close(survivors);
       return r;
     };
     let r: R | Promise<R>;
     try {
-      r = fn();
+      r = runInScope(scope, fn);
     } catch (e) {
       finish(undefined as R);
       throw e;
@@ -227,15 +227,15 @@ export class Device {
     return finish(r);
   }
 
-  /** Move t out of every tidy() scope so it outlives them. */
+  /** Move t out of its tidy() scope (whichever call's it is) so it outlives every scope; dispose it yourself. */
   keep<T extends Tensor>(t: T): T {
-    for (const s of this.#scopes) s.delete(t);
+    t.scope?.drop(t);
     return t;
   }
 
   /** @internal called by Tensor.dispose */
   untrack(t: Tensor): void {
-    for (const s of this.#scopes) s.delete(t);
+    t.scope?.drop(t);
   }
 
   /** Buffer limits of the adapter (Infinity on the CPU backend). */

@@ -23,6 +23,7 @@ import * as gru from "./kernels/gru/gru.ts";
 import * as mm from "./kernels/matmul/matmul.ts";
 import * as attn from "./kernels/attention/attention.ts";
 import * as paged from "./kernels/paged-attention/paged-attention.ts";
+import * as sample from "./kernels/sample/sample.ts";
 
 const g = (b: Buf): GpuBuf => b as unknown as GpuBuf;
 const go = (b: Buf | null): GpuBuf | null => (b === null ? null : (b as unknown as GpuBuf));
@@ -112,6 +113,7 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
 
     kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWrite(rt, g(q), g(kc), g(vc), g(qkv), g(pt), g(seq), g(pos), d, base),
     pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttention(rt, g(out), g(q), g(kc), g(vc), g(pt), g(seq), g(pos), d),
+    sampleRows: (tok, lp, logits, t, k, p, u, B, V) => sample.sampleRows(rt, g(tok), g(lp), g(logits), g(t), g(k), g(p), g(u), B, V),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForward(rt, g(out), g(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackward(rt, g(dx), g(dout), n, p, seed),

@@ -61,7 +61,7 @@ export const sampleStage: StageImpl<PlanContext> = {
     return {
       id,
       kind: "model.sample",
-      version: "1",
+      version: "2", // 2: sampling draws over the kept tokens in index order (the GPU sampler's semantics)
       params: sample as unknown as Json,
       inputs: { train: { stage: inputs.train! }, tokenizer: { stage: inputs.tokenizer! } },
       title: `sample ${sample.max_tokens} tokens`,

@@ -9,7 +9,7 @@ import { DEVICE_ENV } from "@lathe/gpu";
 import { type EvalParams, resolveTasks, taskInputFiles } from "./params.ts";
 
 /** Bump when the same params and inputs would give different results. */
-export const EVAL_VERSION = "1";
+export const EVAL_VERSION = "2"; // 2: generations sample over the kept tokens in index order
 
 export const evalStage: StageImpl<PlanContext> = {
   plan(ctx, id, inputs): StageDef {

@@ -8,6 +8,7 @@ import { cast } from "./cast.ts";
 import { attention, crossEntropy, dropout, embedding, gelu, geluMlp, layerNorm, rmsNorm, rope, silu, softmax, swiglu } from "./nn.ts";
 import { tokenLogprobs, tokenScores } from "./logprobs.ts";
 import { kvWrite, pagedAttention } from "./paged-attention.ts";
+import { sampleRows } from "./sample.ts";
 import { gru, lstm } from "./rnn.ts";
 import { fmt } from "./util.ts";
 
@@ -46,9 +47,11 @@ export const ops = {
   lstm: guard("lstm", lstm), gru: guard("gru", gru),
   tokenLogprobs: guard("tokenLogprobs", tokenLogprobs), tokenScores: guard("tokenScores", tokenScores),
   kvWrite: guard("kvWrite", kvWrite), pagedAttention: guard("pagedAttention", pagedAttention),
+  sampleRows: guard("sampleRows", sampleRows),
 } as const;
 
 export type { MatmulOptions } from "./basic.ts";
 export type { AttentionOptions, CrossEntropyOptions, GeluMlpOptions } from "./nn.ts";
 export type { TokenScores } from "./logprobs.ts";
 export type { KvWriteOptions, PagedRows } from "./paged-attention.ts";
+export type { SampleParams, SampledRows } from "./sample.ts";

@@ -2,19 +2,20 @@
 // cache (forward.ts), with continuous batching: requests wait until a sequence slot and the pages for their longest
 // length are free, join between steps, prefill their prompts in chunks (so a long prompt does not stall the others),
 // and leave as soon as they finish, giving their pages back. Each sequence samples from its own seeded generator on
-// its own logits row, so a seeded request gives the same tokens whatever else is in the batch.
+// its own logits row, so a seeded request gives the same tokens whatever else is in the batch: the host draws one
+// uniform per sampled row from the sequence's generator (as sampleLogits would), the device filters and draws
+// (ops.sampleRows), and a step reads back B tokens and B log-probabilities (the logits only when a request asks).
 //
-// Concurrency: the decode forward records nothing on the autograd tape (the weights do not require grad, so the
-// module-level noGrad counter is never needed), and it is enqueued inside one synchronous dev.tidy() whose result
-// is taken out of every scope at once (dev.keep), so another caller's async tidy() on the same device can neither
-// capture nor free the decoder's tensors. step() calls are serialized.
+// Concurrency: the decode forward records nothing on the autograd tape (the weights do not require grad), and it runs
+// inside one synchronous dev.tidy() whose result is kept (dev.keep); gradient mode and tidy scopes are per async
+// context in @lathe/gpu, so concurrent callers cannot switch each other's gradients off or free each other's tensors.
+// step() calls are serialized.
 // Dimension letters: N rows of a step, B rows with logits, V vocab, T context, R sequence slots, M pages per sequence.
-import type { Device } from "@lathe/gpu";
-import { sampleLogits } from "@lathe/gpu";
+import type { Device, Tensor } from "@lathe/gpu";
 import type { Gpt } from "../../nn/gpt.ts";
 import { Rng } from "../../rng.ts";
 import { DecodeError } from "./errors.ts";
-import { decodeLogits, type KvCache, modelTensors } from "./forward.ts";
+import { decodeSample, type KvCache, modelTensors } from "./forward.ts";
 import { PagePool } from "./pages.ts";
 
 export type SequenceId = number;
@@ -217,17 +218,30 @@ export class Decoder {
     if (ids.length === 0) return events;
 
     const rows = { ids: Int32Array.from(ids), pos: Int32Array.from(pos), seq: Int32Array.from(seq), last: Int32Array.from(last) };
-    const logits = this.dev.keep(this.dev.tidy(() => decodeLogits(this.dev, this.model, this.cache, this.pool.table, this.pool.rows, rows))); // (B,V)
-    let data: Float32Array;
+    const B = emit.length;
+    const sampling = { temperature: new Float32Array(B), topK: new Int32Array(B), topP: new Float32Array(B), uniform: new Float32Array(B) };
+    emit.forEach((s, b) => {
+      sampling.temperature[b] = s.o.temperature ?? 0;
+      sampling.topK[b] = s.o.topK ?? 0;
+      sampling.topP[b] = s.o.topP ?? 1;
+      // a draw only for a sampled row, as sampleLogits; kept below 1 once rounded to f32
+      sampling.uniform[b] = (s.o.temperature ?? 0) > 0 ? Math.min(s.rng(), 1 - 2 ** -24) : 0;
+    });
+    const wantLogits = emit.some((s) => s.o.logits);
+    const out: Tensor[] = this.dev.tidy(() => {
+      const r = decodeSample(this.dev, this.model, this.cache, this.pool.table, this.pool.rows, rows, sampling);
+      return (wantLogits ? [r.tokens, r.logprob, r.logits] : [r.tokens, r.logprob]).map((t) => this.dev.keep(t));
+    });
+    let got: Awaited<ReturnType<Tensor["read"]>>[];
     try {
-      data = (await logits.read()) as Float32Array;
+      got = await Promise.all(out.map((t) => t.read())); // tokens (B), logprob (B), logits (B,V) when asked
     } finally {
-      logits.dispose();
+      for (const t of out) t.dispose();
     }
+    const [tokens, logprobs, data] = got as [Int32Array, Float32Array, Float32Array | undefined];
     const V = this.vocabSize;
     emit.forEach((s, b) => {
-      const row = data.subarray(b * V, (b + 1) * V); // (V)
-      const token = sampleLogits(row, { temperature: s.o.temperature ?? 0, topK: s.o.topK ?? 0, topP: s.o.topP ?? 1 }, s.rng);
+      const token = tokens[b];
       s.tokens.push(token);
       const reason: FinishReason | null =
         token === this.eot ? "eot"
@@ -235,8 +249,8 @@ export class Decoder {
         : s.tokens.length >= s.o.maxTokens ? "length"
         : s.fed >= this.context ? "context"
         : null;
-      const logprob = logSoftmaxAt(row, token);
-      const extra = s.o.logits ? { logits: row.slice() } : {};
+      const logprob = logprobs[b];
+      const extra = s.o.logits && data ? { logits: data.slice(b * V, (b + 1) * V) } : {};
       if (reason) this.finish(s, reason);
       else s.next = token;
       events.push({ id: s.id, token, logprob, done: reason !== null, ...(reason ? { reason } : {}), ...extra });
@@ -276,13 +290,4 @@ export class Decoder {
   private checkOpen(): void {
     if (this.closed) throw new DecodeError("the decoder is closed", "load a new one with loadDecoder");
   }
-}
-
-/** ln softmax(row)[token], in f64. */
-function logSoftmaxAt(row: Float32Array, token: number): number {
-  let m = -Infinity;
-  for (let v = 0; v < row.length; v++) if (row[v] > m) m = row[v];
-  let z = 0;
-  for (let v = 0; v < row.length; v++) z += Math.exp(row[v] - m);
-  return row[token] - m - Math.log(z);
 }

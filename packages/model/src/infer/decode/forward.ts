@@ -1,7 +1,9 @@
 // One batched decode forward of a GPT over rows of many sequences: decode rows (one token each) and prefill chunks
 // stacked into N rows, each at its own position; every layer writes the rows' keys and values into the paged cache
 // (ops.kvWrite) and attends over each row's own sequence (ops.pagedAttention); only the rows whose next-token
-// logits are wanted go through the final norm and the head. Synchronous: it only enqueues work.
+// logits are wanted go through the final norm and the head, and decodeSample draws each of those rows' next token on
+// the device (ops.sampleRows), so a step reads back B tokens and B log-probabilities, not (B,V) logits.
+// Synchronous: it only enqueues work.
 // Dimension letters: N rows, B rows with logits, C d_model, V vocab, L layers, S cache slots per layer, R
 // page-table rows, M pages per sequence.
 import { type Device, ops, type PagedRows, type Tensor } from "@lathe/gpu";
@@ -21,6 +23,21 @@ export interface StepRows {
   readonly pos: Int32Array; // (N) its position in its sequence
   readonly seq: Int32Array; // (N) its sequence's page-table row
   readonly last: Int32Array; // (B) rows whose next-token logits are wanted
+}
+
+/** The sampling settings of the rows with logits, host side (see ops.sampleRows). */
+export interface StepSampling {
+  readonly temperature: Float32Array; // (B) 0: greedy
+  readonly topK: Int32Array; // (B) 0: all
+  readonly topP: Float32Array; // (B) 1: all
+  readonly uniform: Float32Array; // (B) one draw of each row's own generator (unused by greedy rows)
+}
+
+/** What decodeSample enqueues: each wanted row's token and its ln p, and the logits they were drawn from. */
+export interface StepSample {
+  readonly tokens: Tensor; // i32 (B)
+  readonly logprob: Tensor; // (B)
+  readonly logits: Tensor; // (B,V)
 }
 
 const EVAL: Fwd = { train: false, seed: 0, site: 0 };
@@ -48,6 +65,20 @@ export function decodeLogits(dev: Device, model: Gpt, cache: KvCache, table: Int
   });
   const h = ops.embedding(dev.tensor(rows.last, [rows.last.length], { name: "last" }), x); // (B,C): the wanted rows
   return ops.matmul(model.lnF.forward(h), model.lmHead ?? model.wte, { transB: true }); // (B,V)
+}
+
+/** decodeLogits, then one token per row of rows.last drawn on the device. The caller owns every tensor this makes. */
+export function decodeSample(dev: Device, model: Gpt, cache: KvCache, table: Int32Array /* (R,M) */, R: number, rows: StepRows, sampling: StepSampling): StepSample {
+  const B = rows.last.length;
+  const params = { // uploaded before the forward is enqueued: no upload waits on its work
+    temperature: dev.tensor(sampling.temperature, [B], { name: "temperature" }),
+    topK: dev.tensor(sampling.topK, [B], { name: "topK" }),
+    topP: dev.tensor(sampling.topP, [B], { name: "topP" }),
+    uniform: dev.tensor(sampling.uniform, [B], { name: "uniform" }),
+  };
+  const logits = decodeLogits(dev, model, cache, table, R, rows); // (B,V)
+  const { tokens, logprob } = ops.sampleRows(logits, params);
+  return { tokens, logprob, logits };
 }
 
 /** Every tensor the model holds: its parameters and the constant zero biases of bias-free layernorms. */
