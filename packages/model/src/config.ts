@@ -25,6 +25,9 @@ export interface GptConfig {
   readonly bias: boolean;
   readonly dropout: number;
   readonly init_std: number;
+  readonly parametrization: "standard" | "mup";
+  /** resolved: 0 in the recipe means d_model (the model is its own base). */
+  readonly base_width: number;
 }
 export interface RnnConfig {
   readonly kind: "rnn";
@@ -103,6 +106,14 @@ export function resolveModelConfig(section: unknown, vocabSize: number, pointer 
     const H = cfg.n_head as number;
     if (C % H !== 0) throw new ModelConfigError(`${pointer}/n_head`, H, `d_model ${C} is not divisible by n_head`, `pick n_head dividing ${C}, e.g. ${divisorNear(C, H)}`);
     if (cfg.pos === "rope" && (C / H) % 2 !== 0) throw new ModelConfigError(`${pointer}/pos`, "rope", `head size ${C / H} is odd`, "rope rotates pairs of channels: make d_model / n_head even");
+  }
+  if (cfg.kind === "gpt") {
+    if (cfg.base_width === 0) cfg.base_width = cfg.d_model;
+    const base = cfg.base_width as number;
+    const H = cfg.n_head as number;
+    // The base model is this config at d_model = base_width: it must be a model that could be built.
+    if (cfg.parametrization === "mup" && base % H !== 0) throw new ModelConfigError(`${pointer}/base_width`, base, `the base model's d_model ${base} is not divisible by n_head ${H}`, `pick a base_width that n_head divides, e.g. ${Math.max(H, Math.round(base / H) * H)}`);
+    if (cfg.parametrization === "mup" && cfg.pos === "rope" && (base / H) % 2 !== 0) throw new ModelConfigError(`${pointer}/base_width`, base, `the base model's head size ${base / H} is odd`, "rope rotates pairs of channels: make base_width / n_head even");
   }
   if (cfg.kind === "rnn") {
     if (cfg.embedding === 0) cfg.embedding = cfg.hidden;

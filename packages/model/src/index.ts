@@ -32,6 +32,11 @@ export {
 } from "./config.ts";
 export { estimate, formatEstimate, checkFits, type Estimate, type DeviceLimits } from "./estimate.ts";
 
+/** µP (model.parametrization: mup): per-layer scales, folding them into plain weights for exporters, the coordinate check. */
+export { foldMup } from "./mup/fold.ts";
+export { mupScales, describeMup } from "./mup/rules.ts";
+export { coordCheck, spreadAcrossWidths } from "./mup/coord-check.ts";
+
 /** Sweeps: early stopping (ASHA, median rule) and scaling-law fits (power law, Chinchilla), as pure functions. */
 export * as sweep from "./sweep/index.ts";
 

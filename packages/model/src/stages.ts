@@ -21,7 +21,7 @@ export interface TrainParams {
 export const trainStage: StageImpl<PlanContext> = {
   plan(ctx, id, inputs) {
     const { sample: _sample, ...trainSection } = resolveTrainConfig(ctx.recipe.train);
-    const model = modelSectionDefaults(ctx.recipe.model);
+    const model = keyedModel(modelSectionDefaults(ctx.recipe.model));
     const params: TrainParams = { model: model as Json, train: trainSection as unknown as Json, seed: ctx.recipe.seed };
     return {
       id,
@@ -110,6 +110,16 @@ function machineDependence(t: { time_budget: number | string; backend: string })
     ...(t.backend === "auto" ? ["backend auto"] : []),
   ];
   return why.length > 0 ? { machineDependent: why.join(", ") } : {};
+}
+
+/**
+ * The model section as the train key sees it: the standard parametrization's µP fields (parametrization: standard,
+ * base_width) change nothing, so they are left out and a model trained before µP existed keeps its key.
+ */
+function keyedModel(m: Record<string, unknown>): Record<string, unknown> {
+  if (m.parametrization !== "standard") return m;
+  const { parametrization: _p, base_width: _b, ...rest } = m;
+  return rest;
 }
 
 function describeModel(m: Record<string, unknown>): string {

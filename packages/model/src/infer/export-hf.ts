@@ -1,12 +1,14 @@
 // Export a trained `gpt` (learned positions, LayerNorm, GELU) as a Hugging Face GPT2LMHeadModel directory:
 // model.safetensors with HF GPT-2 names (Lathe already stores linear weights (in, out) like GPT-2's Conv1D),
-// config.json and tokenizer.json (the tokenizer stage's tokenizer.hf.json).
+// config.json and tokenizer.json (the tokenizer stage's tokenizer.hf.json). A µP model's query and readout
+// multipliers, which GPT-2's config cannot express, are folded into c_attn and ln_f first (mup/fold.ts): exact.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GptConfig, mlpHidden } from "../config.ts";
 import { CheckpointError, ModelConfigError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { readSafetensors, type TensorMap, writeSafetensors } from "../io/safetensors.ts";
+import { foldMup } from "../mup/fold.ts";
 import { readTrainedConfig } from "./load.ts";
 
 export interface ExportHfOptions {
@@ -89,10 +91,9 @@ export async function exportHf(o: ExportHfOptions): Promise<void> {
   const cfg = readTrainedConfig(o.trainDir);
   const bad = hfIncompatibility(cfg);
   if (bad) throw new ModelConfigError(bad.pointer, bad.value, "cannot export as GPT2LMHeadModel", bad.hint);
-  const gpt = cfg as GptConfig;
   const hfTok = join(o.tokenizerDir, "tokenizer.hf.json");
   if (!existsSync(hfTok)) throw new CheckpointError(hfTok, "missing", "the tokenizer stage writes tokenizer.hf.json; rebuild it");
-  const weights = readSafetensors(join(o.trainDir, "model.safetensors")).tensors;
+  const { cfg: gpt, weights } = foldMup(cfg as GptConfig, readSafetensors(join(o.trainDir, "model.safetensors")).tensors);
   mkdirSync(o.outDir, { recursive: true });
   writeSafetensors(join(o.outDir, "model.safetensors"), toHfTensors(gpt, weights), { format: "pt" });
   const tokText = readFileSync(hfTok, "utf8");

@@ -12,6 +12,8 @@ const T = 7;
 const cases: [string, Record<string, unknown>][] = [
   ["gpt", { kind: "gpt", n_layer: 2, n_head: 2, d_model: 8, context: T }],
   ["gpt with rope, rmsnorm, swiglu, untied, no bias", { kind: "gpt", n_layer: 2, n_head: 2, d_model: 8, context: T, pos: "rope", norm: "rmsnorm", mlp: "swiglu", tie_embeddings: false, bias: false }],
+  ["µP gpt at 4x its base width", { kind: "gpt", n_layer: 2, n_head: 2, d_model: 8, context: T, parametrization: "mup", base_width: 2 }],
+  ["µP gpt at 4x its base width, rope, untied", { kind: "gpt", n_layer: 2, n_head: 2, d_model: 16, context: T, pos: "rope", tie_embeddings: false, parametrization: "mup", base_width: 4 }],
   ["lstm", { kind: "rnn", cell: "lstm", n_layer: 2, hidden: 8, embedding: 5, context: T }],
   ["gru", { kind: "rnn", cell: "gru", n_layer: 2, hidden: 8, context: T, tie_embeddings: true }],
   ["hybrid", { kind: "hybrid", blocks: ["recurrent", "attention", "mlp", "attention"], n_head: 2, d_model: 8, context: T, cell: "gru" }],

@@ -1,8 +1,10 @@
 // Host inference of a trained model from its weights (a safetensors map + resolved config): feeds one token at a
 // time and returns next-token logits, keeping a KV cache per attention block and (h, c) per recurrent layer.
+// A µP gpt (mup/rules.ts) scores attention with q·k·query/sqrt(D) and multiplies the logits by its output multiplier.
 // Dimension letters: C d_model, H heads, D head size, F mlp hidden, V vocab, Hd recurrent hidden, t position.
 import { type ModelConfig, mlpHidden } from "../config.ts";
 import type { TensorMap } from "../io/safetensors.ts";
+import { mupScales, STANDARD_SCALES } from "../mup/rules.ts";
 import { gelu, gruStep, layerNorm, lstmStep, matvec, matvecT, rmsNorm, rope, sigmoid } from "./math.ts";
 
 type Norm = (x: Float32Array) => Float32Array;
@@ -18,6 +20,7 @@ export class HostModel {
   private readonly headBias: Float32Array | null; // (V)
   private readonly residual: boolean;
   private readonly width: number;
+  private readonly outScale: number; // µP's readout multiplier (1 otherwise)
   /** Tokens fed since reset (the position of the next one). */
   pos = 0;
   /** Positions the model can attend over (its training context); unbounded for a pure recurrent model. */
@@ -30,6 +33,8 @@ export class HostModel {
     this.embed = this.get("wte.weight");
     this.window = config.kind === "rnn" ? Number.POSITIVE_INFINITY : config.context;
     const V = config.vocab_size;
+    const mup = config.kind === "gpt" ? mupScales(config) : STANDARD_SCALES;
+    this.outScale = mup.output;
     if (config.kind === "rnn") {
       this.wpe = null;
       this.lnF = null;
@@ -50,7 +55,7 @@ export class HostModel {
         const name = config.kind === "gpt" ? `h.${i >> 1}` : `h.${i}`;
         const norm = this.norm(config.kind === "gpt" ? `${name}.ln_${(i & 1) + 1}` : `${name}.ln`);
         let sub: Step;
-        if (kind === "attention") sub = this.attention(`${name}.attn`, C, config.n_head, rope);
+        if (kind === "attention") sub = this.attention(`${name}.attn`, C, config.n_head, rope, mup.query);
         else if (kind === "mlp") sub = this.mlp(`${name}.mlp`, C, F, config.mlp === "swiglu");
         else {
           const rnn = this.recurrentStep(`${name}.rnn`, config.kind === "hybrid" ? config.cell : "lstm", C, C);
@@ -82,6 +87,7 @@ export class HostModel {
       else x = y;
     }
     if (this.lnF) x = this.lnF(x);
+    if (this.outScale !== 1) for (let c = 0; c < x.length; c++) x[c] *= this.outScale;
     return matvecT(new Float32Array(this.config.vocab_size), x, this.head, this.headBias, this.config.vocab_size, this.width);
   }
 
@@ -117,11 +123,11 @@ export class HostModel {
       return proj(h);
     };
   }
-  private attention(name: string, C: number, H: number, ropeBase: number | null): Step {
+  private attention(name: string, C: number, H: number, ropeBase: number | null, qScale: number): Step {
     const qkvOf = this.linear(`${name}.c_attn`, C, 3 * C);
     const proj = this.linear(`${name}.c_proj`, C, C);
     const D = C / H;
-    const scale = 1 / Math.sqrt(D);
+    const scale = qScale / Math.sqrt(D); // µP: sqrt(D0)/D
     let keys: Float32Array[] = []; // per position (C)
     let values: Float32Array[] = [];
     this.resets.push(() => {

@@ -1,5 +1,7 @@
 // GPT: token (+ learned position) embedding, n_layer pre-norm blocks (attention, MLP), final norm, linear head
 // (tied to the token embedding by default). GPT-2 init: N(0, init_std), residual projections init_std/sqrt(2L).
+// With parametrization mup (mup/rules.ts) the hidden weights' init and lr, the queries and the head's input carry
+// µP's width multipliers; at d_model == base_width every multiplier is 1 and no op is added.
 // Dimension letters: B batch, T time, C d_model, V vocab, N rows (B*T).
 import { ops, ShapeError, type Tensor } from "@lathe/gpu";
 import { type GptConfig, mlpHidden } from "../config.ts";
@@ -8,6 +10,10 @@ import { dropout, type Fwd, Norm } from "./layers.ts";
 import { Mlp } from "./mlp.ts";
 import type { LanguageModel } from "./model.ts";
 import type { ParamStore } from "./params.ts";
+import { mupScales } from "../mup/rules.ts";
+
+/** Sees the activations of a forward by name (embed, h.0 … h.L-1, logits): the µP coordinate check reads them. */
+export type Tap = (name: string, x: Tensor) => void;
 
 class Block {
   readonly ln1: Norm;
@@ -15,16 +21,18 @@ class Block {
   readonly ln2: Norm;
   readonly mlp: Mlp;
   constructor(ps: ParamStore, name: string, cfg: GptConfig) {
-    const std = cfg.init_std;
+    const mup = mupScales(cfg);
+    const std = cfg.init_std * mup.hiddenInit; // every weight matrix of a block is hidden (both dims grow with width)
     const residStd = std / Math.sqrt(2 * cfg.n_layer);
+    const lrScale = mup.hiddenLr;
     this.ln1 = new Norm(ps, `${name}.ln_1`, cfg.d_model, cfg.norm, cfg.bias);
     this.attn = new CausalSelfAttention(ps, `${name}.attn`, {
       C: cfg.d_model, nHead: cfg.n_head, bias: cfg.bias, rope: cfg.pos === "rope" ? cfg.rope_base : null,
-      dropout: cfg.dropout, std, residStd,
+      dropout: cfg.dropout, std, residStd, lrScale, qScale: mup.query,
     });
     this.ln2 = new Norm(ps, `${name}.ln_2`, cfg.d_model, cfg.norm, cfg.bias);
     this.mlp = new Mlp(ps, `${name}.mlp`, {
-      C: cfg.d_model, F: mlpHidden(cfg.d_model, cfg.mlp_ratio), kind: cfg.mlp, bias: cfg.bias, dropout: cfg.dropout, std, residStd,
+      C: cfg.d_model, F: mlpHidden(cfg.d_model, cfg.mlp_ratio), kind: cfg.mlp, bias: cfg.bias, dropout: cfg.dropout, std, residStd, lrScale,
     });
   }
   forward(x: Tensor /* (B,T,C) */, f: Fwd): Tensor /* (B,T,C) */ {
@@ -47,18 +55,26 @@ export class Gpt implements LanguageModel {
     this.wte = params.add("wte.weight", [V, C], { normal: std }, false);
     this.wpe = config.pos === "learned" ? params.add("wpe.weight", [T, C], { normal: std }, false) : null;
     this.blocks = Array.from({ length: config.n_layer }, (_, l) => new Block(params, `h.${l}`, config));
-    this.lnF = new Norm(params, "ln_f", C, config.norm, config.bias);
+    // µP's readout multiplier scales ln_f's output, the head's input (mup's MuReadout does the same): anything that
+    // goes ln_f → head gets it. The head (or the tied wte) keeps init_std and the base lr, as µP's output weights.
+    this.lnF = new Norm(params, "ln_f", C, config.norm, config.bias, mupScales(config).output);
     this.lmHead = config.tie_embeddings ? null : params.add("lm_head.weight", [V, C], { normal: std }, true);
   }
 
-  forward(ids: Tensor /* (B,T) i32 */, f: Fwd): Tensor /* (N,V) */ {
+  forward(ids: Tensor /* (B,T) i32 */, f: Fwd, tap?: Tap): Tensor /* (N,V) */ {
     const [B, T] = ids.shape;
     let x = ops.embedding(ids, this.wte); // (B,T,C)
     if (this.wpe) x = addPositions(x, this.wpe, T); // + (T,C) broadcast over B
     x = dropout(x, this.config.dropout, f);
-    for (const block of this.blocks) x = block.forward(x, f);
+    tap?.("embed", x);
+    this.blocks.forEach((block, l) => {
+      x = block.forward(x, f);
+      tap?.(`h.${l}`, x);
+    });
     x = ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]); // (N,C)
-    return ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V)
+    const logits = ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V)
+    tap?.("logits", logits);
+    return logits;
   }
 }
 

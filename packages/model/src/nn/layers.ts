@@ -1,4 +1,6 @@
 // Basic layers: Linear (weight stored (in, out)), LayerNorm/RMSNorm, and dropout that is a no-op at eval time.
+// µP's multipliers live here as plain options (a weight's lr scale, a norm's output scale), so a forward built
+// from these layers needs no knowledge of the parametrization.
 // Dimension letters: N rows (any leading dims), I in features, O out features, C channels.
 import { ops, type Tensor } from "@lathe/gpu";
 import type { Norm as NormKind } from "../config.ts";
@@ -15,8 +17,9 @@ export interface Fwd {
 export class Linear {
   readonly w: Tensor; // (I, O)
   readonly b: Tensor | null; // (O)
-  constructor(ps: ParamStore, name: string, I: number, O: number, bias: boolean, init: Init) {
-    this.w = ps.add(`${name}.weight`, [I, O], init, true);
+  /** lrScale: the weight's AdamW lr multiplier (µP's hidden weights: base_width / d_model); the bias keeps 1. */
+  constructor(ps: ParamStore, name: string, I: number, O: number, bias: boolean, init: Init, lrScale = 1) {
+    this.w = ps.add(`${name}.weight`, [I, O], init, true, lrScale);
     this.b = bias ? ps.add(`${name}.bias`, [O], "zeros", false) : null;
   }
   /** x·W + b, plus residual (of the output's shape) when given, added in the product's epilogue. */
@@ -34,12 +37,15 @@ export class Norm {
     C: number,
     readonly kind: NormKind,
     bias: boolean,
+    /** A constant multiplier of the output (µP's readout multiplier on ln_f: the head's input, so its logits). */
+    readonly outScale = 1,
   ) {
     this.w = ps.add(`${name}.weight`, [C], "ones", false);
     this.b = kind === "rmsnorm" ? null : bias ? ps.add(`${name}.bias`, [C], "zeros", false) : ps.dev.zeros([C]);
   }
   forward(x: Tensor /* (..., C) */): Tensor /* (..., C) */ {
-    return this.b ? ops.layerNorm(x, this.w, this.b, 1e-5) : ops.rmsNorm(x, this.w, 1e-5);
+    const y = this.b ? ops.layerNorm(x, this.w, this.b, 1e-5) : ops.rmsNorm(x, this.w, 1e-5);
+    return this.outScale === 1 ? y : ops.scale(y, this.outScale);
   }
 }
 

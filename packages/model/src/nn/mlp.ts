@@ -13,6 +13,8 @@ export interface MlpOpts {
   readonly dropout: number;
   readonly std: number;
   readonly residStd: number;
+  /** lr multiplier of the weight matrices (µP: base_width / d_model). @default 1 */
+  readonly lrScale?: number;
 }
 
 export class Mlp {
@@ -24,9 +26,10 @@ export class Mlp {
     name: string,
     readonly o: MlpOpts,
   ) {
-    this.cFc = new Linear(ps, `${name}.c_fc`, o.C, o.F, o.bias, { normal: o.std });
-    this.cUp = o.kind === "swiglu" ? new Linear(ps, `${name}.c_up`, o.C, o.F, o.bias, { normal: o.std }) : null;
-    this.cProj = new Linear(ps, `${name}.c_proj`, o.F, o.C, o.bias, { normal: o.residStd });
+    const lr = o.lrScale ?? 1;
+    this.cFc = new Linear(ps, `${name}.c_fc`, o.C, o.F, o.bias, { normal: o.std }, lr);
+    this.cUp = o.kind === "swiglu" ? new Linear(ps, `${name}.c_up`, o.C, o.F, o.bias, { normal: o.std }, lr) : null;
+    this.cProj = new Linear(ps, `${name}.c_proj`, o.F, o.C, o.bias, { normal: o.residStd }, lr);
   }
   /**
    * The block's output, plus residual when given. Without dropout, GPT-2's GELU MLP is one fused op (GELU and the

@@ -12,6 +12,8 @@ export interface Param {
   readonly tensor: Tensor;
   /** AdamW weight decay applies (2-D matmul weights); not for biases, norm gains or embeddings. */
   readonly decay: boolean;
+  /** Multiplier of the learning rate for this param: 1, or µP's base_width / d_model for hidden weights. */
+  readonly lrScale: number;
 }
 
 export class ParamStore {
@@ -23,7 +25,7 @@ export class ParamStore {
   ) {}
 
   /** Create a parameter with a deterministic init drawn from (seed, name). */
-  add(name: string, shape: readonly number[], init: Init, decay: boolean): Tensor {
+  add(name: string, shape: readonly number[], init: Init, decay: boolean, lrScale = 1): Tensor {
     if (this.byName.has(name)) throw new Error(`parameter "${name}" defined twice`);
     const n = shape.reduce((a, b) => a * b, 1);
     const stream = hashString(`${this.seed}:${name}`);
@@ -36,7 +38,7 @@ export class ParamStore {
             ? normalArray(n, init.normal, stream)
             : uniformArray(n, init.uniform, stream);
     const tensor = this.dev.tensor(data, [...shape], { requiresGrad: true, name });
-    const p: Param = { name, shape, tensor, decay };
+    const p: Param = { name, shape, tensor, decay, lrScale };
     this.list.push(p);
     this.byName.set(name, p);
     return tensor;

@@ -5,13 +5,14 @@
 // Dimension letters: B batch, T context, V vocab, N rows (B*T).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { backward, type Device, gradNormSquared, noGrad, ops, type Tensor, zeroGrad } from "@lathe/gpu";
+import { backward, type Device, noGrad, ops, type Tensor, zeroGrad } from "@lathe/gpu";
 import { TokenLoader } from "@lathe/tokenizer";
 import { type ModelConfig, parseDuration, resolveModelConfig, resolveTrainConfig, type TrainConfig } from "../config.ts";
 import { NonFiniteError } from "../errors.ts";
 import { checkFits, estimate, formatEstimate } from "../estimate.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
+import { describeMup } from "../mup/rules.ts";
 import { buildModel, type LanguageModel } from "../nn/model.ts";
 import { clearCheckpoints, latestCheckpoint, loadCheckpoint, readState, saveCheckpoint, tensorsOf } from "./checkpoint.ts";
 import { CPU_FALLBACK_LINE, deviceLimits, openDevice } from "./device.ts";
@@ -80,6 +81,8 @@ export async function trainModel(o: TrainRunOptions): Promise<TrainSummary> {
     const est = estimate(cfg, B);
     const adapter = dev.kind === "webgpu" ? ` (${dev.backend.adapterName ?? "unnamed adapter"})` : "";
     log(`${cfg.kind} model, vocab ${cfg.vocab_size}, backend ${dev.kind}${adapter}\n${formatEstimate(est, B, T)}`);
+    const mup = cfg.kind === "gpt" ? describeMup(cfg) : null;
+    if (mup) log(mup);
     checkFits(est, deviceLimits(dev), B, T);
     if (fallback !== null) {
       // Last before the steps, so the build view (which shows a stage's latest line) keeps it in sight.
@@ -187,7 +190,7 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
       }));
     }
     const tensors = params.map((p) => p.tensor);
-    const normSq = gradNormSquared(tensors);
+    const normSq = opt.gradNormSquared();
     opt.update(lr, normSq ? { normSq, maxNorm: tc.grad_clip > 0 ? tc.grad_clip : Infinity } : null);
     let lossSum = 0;
     for (const lossT of losses) {

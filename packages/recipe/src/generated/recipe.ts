@@ -225,6 +225,14 @@ export interface Gpt {
    * Standard deviation of the normal init of weights and embeddings; residual projections get init_std/sqrt(2*n_layer) (GPT-2).
    */
   init_std: number;
+  /**
+   * How init, learning rates and multipliers depend on width: `standard` (GPT-2: the same init_std and lr for every width) or `mup` (the Maximal Update Parametrization of Tensor Programs V, Yang et al. 2022: hidden weights' init std and AdamW lr shrink with d_model / base_width, the logits are multiplied by base_width / d_model and attention scores use 1/D instead of 1/sqrt(D), so an lr tuned at base_width transfers to wider models). At d_model == base_width both are the same model.
+   */
+  parametrization: "standard" | "mup";
+  /**
+   * With parametrization mup: the d_model the hyperparameters (lr, init_std) were tuned at; the base model is this config with d_model = base_width and the same n_head. 0 = d_model (a base model of its own). Not read with parametrization standard.
+   */
+  base_width: number;
 }
 /**
  * Recurrent language model: token embedding, n_layer stacked LSTM or GRU layers, linear head; trained with truncated backpropagation through time over `context` tokens.

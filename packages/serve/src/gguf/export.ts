@@ -2,7 +2,7 @@
 // in llama.cpp's gpt2 layout (gguf.test.ts loads it with node-llama-cpp and checks tokens and logits). Written atomically.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readSafetensors, type ModelConfig } from "@lathe/model";
+import { foldMup, readSafetensors, type GptConfig, type ModelConfig } from "@lathe/model";
 import { loadTokenizer } from "@lathe/tokenizer";
 import { GgufExportError } from "./errors.ts";
 import { gpt2Hparams, gpt2Refusal, gpt2Tensors, gpt2Vocab } from "./gpt2.ts";
@@ -41,11 +41,13 @@ export async function exportGguf(o: ExportGgufOptions): Promise<{ bytes: number;
   const cfg = JSON.parse(readFileSync(cfgFile, "utf8")) as ModelConfig;
   const refusal = gpt2Refusal(cfg);
   if (refusal) throw refusal;
-  const gpt = cfg as ModelConfig & { kind: "gpt" };
+  const raw = cfg as GptConfig;
   must(tokFile, "point tokenizerDir at the outDir of the tokenizer stage the model was trained with");
-  const vocab = gpt2Vocab(loadTokenizer(tokFile), gpt.vocab_size, tokFile);
+  const vocab = gpt2Vocab(loadTokenizer(tokFile), raw.vocab_size, tokFile);
   must(weightsFile, "point trainDir at the outDir of a finished train stage (config.json + model.safetensors)");
-  const { tensors, F } = gpt2Tensors(gpt, readSafetensors(weightsFile).tensors, dtype, weightsFile);
+  // µP's multipliers (attention and readout) are folded into the weights: llama.cpp's gpt2 layout has no place for them.
+  const { cfg: gpt, weights } = foldMup(raw, readSafetensors(weightsFile).tensors);
+  const { tensors, F } = gpt2Tensors(gpt, weights, dtype, weightsFile);
   const kvs = [
     kv.string("general.architecture", "gpt2"),
     kv.string("general.name", o.name ?? "lathe-gpt"),
