@@ -2,7 +2,9 @@
 // done: cache hits replay their logs, equal keys run once (dedup), misses take the key's cross-process lock, run in a
 // private dir and are published atomically. Independent stages run in parallel up to `concurrency`, gpu stages
 // through `gpuSlots`. With a remote cache (remote/), a local miss is looked up there before it runs, and what ran is
-// uploaded. One file because the scheduler's state machine reads best in one place.
+// uploaded. With a queue (queue/), such a stage runs on a worker instead: it is queued, not counted against
+// `concurrency`, and its output comes back through the remote cache. One file because the scheduler's state machine
+// reads best in one place.
 
 import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -14,6 +16,7 @@ import { topoOrder, upstreamIds } from "./graph.ts";
 import { computeKeys, type KeyedStage } from "./keys.ts";
 import { acquireLock } from "./lock.ts";
 import { explainMiss } from "./plan.ts";
+import { redactUrl } from "./queue/job.ts";
 import { RemoteCache } from "./remote/remote-cache.ts";
 import { MAX_LOG_LINES, MAX_METRICS, Store } from "./store.ts";
 import type { BuildOptions, BuildSummary, EngineEvent, StageContext, StageDef, StageStatus } from "./types.ts";
@@ -27,6 +30,7 @@ interface StageState {
   error?: string;
   reason?: string;
   remote?: "hit" | "uploaded";
+  worker?: string;
 }
 
 /** The cache dir a CLI should use: $LATHE_CACHE, else `<root>/cache`. */
@@ -54,6 +58,11 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
   const root = opts.root ?? process.cwd();
   const keyed = await computeKeys(order, root, statCache);
   statCache.save();
+  // Redis and the remote cache are checked before anything runs: unreachable is one QueueError, or (fallback local)
+  // one queue-error event and a local build.
+  // (bullmq loads only then: a third of a second that local builds do not pay.)
+  const opened = opts.queue ? await (await import("./queue/dispatcher.ts")).StageQueue.open(opts.queue, opts.remote, keyed, order, store, root, emit) : null;
+  const queue = opened?.queue ?? null;
 
   const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
   const gpuSlots = Math.max(1, opts.gpuSlots ?? 1);
@@ -63,6 +72,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
   emit({ type: "build-start", at: startedAt, stages: order.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined ? { title: s.title } : {}) })) });
+  if (opened?.error !== undefined && order[0]) emit({ type: "queue-error", id: order[0].id, key: keyed.get(order[0].id)!.key, url: opened.url, message: opened.error, fallback: "local" });
   for (const s of order) emit({ type: "stage-queued", id: s.id, key: keyed.get(s.id)!.key });
 
   const state = new Map<string, StageState>(order.map((s) => [s.id, { status: "queued", durationMs: 0 }]));
@@ -143,17 +153,20 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
           progressed = true;
           continue;
         }
-        const gpu = (def.resource ?? "cpu") === "gpu";
-        if (running >= concurrency || (gpu && gpuRunning >= gpuSlots)) continue;
+        // A stage for a worker takes no slot here: the workers' slots bound it.
+        const remoteRun = queue?.takes(def) ?? false;
+        const gpu = !remoteRun && (def.resource ?? "cpu") === "gpu";
+        const slot = remoteRun ? 0 : 1;
+        if (slot > 0 && (running >= concurrency || (gpu && gpuRunning >= gpuSlots))) continue;
         pending.splice(i--, 1);
-        running++;
+        running += slot;
         outstanding++;
         if (gpu) gpuRunning++;
         state.get(def.id)!.status = "running";
         const p = runStage(ks);
         byKey.set(ks.key, p);
         void p.then((r) => {
-          running--;
+          running -= slot;
           outstanding--;
           if (gpu) gpuRunning--;
           if (!r.ok && !opts.continueOnError && stopReason === null) stopReason = `build stopped after ${def.id} failed`;
@@ -209,6 +222,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
         if (r.type === "fatal") return fail(ks, r.message, tFetch);
         if (r.type === "aborted") return fail(ks, "build aborted", tFetch);
       }
+      if (queue?.takes(ks.def)) return await runQueued(ks);
       const t = performance.now();
       emit({ type: "stage-start", id, key: ks.key, at: Date.now(), changes: explainMiss(store, ks) });
       const runDir = store.newRunDir(ks.key);
@@ -273,9 +287,26 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
     }
   };
 
+  /** On a worker, through the queue: stage-start when a worker takes it, then like a local run. */
+  const runQueued = async (ks: KeyedStage): Promise<StageResult> => {
+    const id = ks.def.id;
+    const t = performance.now();
+    const r = await queue!.run(ks, abort.signal, () => emit({ type: "stage-start", id, key: ks.key, at: Date.now(), changes: explainMiss(store, ks) }));
+    if (!r.ok) {
+      const f = fail(ks, r.error, t);
+      if (r.worker !== undefined) state.get(id)!.worker = r.worker;
+      return f;
+    }
+    store.writeLast(id, ks.key, ks.record);
+    finish(id, { status: "done", durationMs: r.durationMs, outDir: r.outDir, worker: r.worker });
+    emit({ type: "stage-done", id, key: ks.key, durationMs: r.durationMs });
+    return { ok: true, outDir: r.outDir };
+  };
+
   pump();
   await done;
   await remote?.settle();
+  await queue?.close();
   opts.signal?.removeEventListener("abort", onAbort);
 
   const stages = order.map((def) => {
@@ -290,6 +321,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
       ...(s.error !== undefined ? { error: s.error } : {}),
       ...(s.reason !== undefined ? { reason: s.reason } : {}),
       ...(s.remote !== undefined ? { remote: s.remote } : {}),
+      ...(s.worker !== undefined ? { worker: s.worker } : {}),
     };
   });
   const runFile = join(opts.cacheDir, "runs", `${new Date(startedAt).toISOString().replace(/[:.]/g, "-")}-${uniqueSuffix()}.json`);
@@ -298,6 +330,7 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
     durationMs: Math.round(performance.now() - t0),
     stages,
     ...(remote ? { remote: remote.summary() } : {}),
+    ...(queue ? { queue: queue.summary() } : opened ? { queue: { url: redactUrl(opts.queue!.url), jobs: 0, workers: {}, error: opened.error! } } : {}),
     runFile,
   };
   writeJsonAtomic(runFile, { startedAt, ...(opts.label === undefined ? {} : { label: opts.label }), ...summary });

@@ -23,6 +23,9 @@ export { stageOutput } from "./status.ts";
 /** The remote cache client (Turborepo remote-cache HTTP API); build() uses it when given BuildOptions.remote. */
 export { RemoteCacheClient } from "./remote/index.ts";
 
+/** Distributed builds: a worker that runs the stages build() queues (BuildOptions.queue) on BullMQ. */
+export { startWorker, redactUrl, type StageWorker, type WorkerOptions, type WorkerEvent } from "./queue/index.ts";
+
 /** Hashing. */
 export { canonicalJson } from "./canonical.ts";
 export { hashFile, hashBytes, StatCache } from "./digest.ts";
@@ -30,3 +33,4 @@ export { hashFile, hashBytes, StatCache } from "./digest.ts";
 /** Errors. */
 export { EngineError, CanonicalJsonError, GraphError, InputFileError, StageFailedError } from "./errors.ts";
 export { RemoteCacheError, ArtifactError } from "./remote/index.ts";
+export { QueueError } from "./queue/index.ts";

@@ -102,7 +102,17 @@ export type EngineEvent =
    * hint. With fallback "local" the build goes on without the remote; with "error" it stops. `id` is the stage whose
    * request failed.
    */
-  | { readonly type: "remote-error"; readonly id: string; readonly key: string; readonly url: string; readonly status: number | null; readonly message: string; readonly fallback: "local" | "error" };
+  | { readonly type: "remote-error"; readonly id: string; readonly key: string; readonly url: string; readonly status: number | null; readonly message: string; readonly fallback: "local" | "error" }
+  /**
+   * A stage's job was taken by a worker (BuildOptions.queue): `worker` is its name. A job retried after its worker
+   * died is taken again: the event repeats with the new worker and `attempt` + 1.
+   */
+  | { readonly type: "stage-worker"; readonly id: string; readonly key: string; readonly worker: string; readonly attempt: number }
+  /**
+   * The queue or the remote cache was unreachable at the start and fallback "local" builds here (once per build, right
+   * after build-start). `id` and `key` are the graph's first stage, as remote-error names the stage whose request failed.
+   */
+  | { readonly type: "queue-error"; readonly id: string; readonly key: string; readonly url: string; readonly message: string; readonly fallback: "local" };
 
 export interface BuildSummary {
   readonly ok: boolean;
@@ -120,7 +130,11 @@ export interface BuildSummary {
     readonly reason?: string;
     /** "hit": downloaded from the remote cache (status cached); "uploaded": built here and uploaded. */
     readonly remote?: "hit" | "uploaded";
+    /** The worker that ran it, when it ran through the queue (status done or failed). */
+    readonly worker?: string;
   }[];
+  /** What the queue did, when BuildOptions.queue was given. */
+  readonly queue?: QueueSummary;
   /** What the remote cache did, when BuildOptions.remote was given. */
   readonly remote?: RemoteSummary;
   /** The run summary JSON written under the cache (`runs/<timestamp>-<pid>.json`). */
@@ -145,6 +159,12 @@ export interface BuildOptions {
   readonly label?: string;
   /** A shared cache behind the local one, spoken to over the Turborepo remote-cache HTTP API. @default none */
   readonly remote?: RemoteCacheOptions;
+  /**
+   * Run stages on workers (`lathe worker`) through a BullMQ queue in Redis instead of here; needs `remote`, which
+   * carries inputs and outputs between machines. Machine-dependent stages (and those downstream) still run here.
+   * @default none
+   */
+  readonly queue?: QueueOptions;
   onEvent?(e: EngineEvent): void;
 }
 
@@ -171,6 +191,38 @@ export interface RemoteCacheOptions {
    * rest without the remote; "error" fails the build with that message. @default "local"
    */
   readonly fallback?: "local" | "error";
+}
+
+/**
+ * A BullMQ queue in Redis that workers take stage jobs from. Jobs of gpu stages go to `<name>.gpu`, the rest to
+ * `<name>.cpu`, so a worker runs a gpu stage only in one of its GPU slots.
+ * @example { url: "redis://10.0.0.5:6379", fallback: "local" }
+ */
+export interface QueueOptions {
+  /** `redis://[user:password@]host:port[/db]` (the password never appears in messages). */
+  readonly url: string;
+  /** Prefix of the queue names; coordinator and workers must agree. @default "lathe" */
+  readonly name?: string;
+  /**
+   * When Redis or the remote cache cannot be reached at the start: "error" fails the build with one line naming the
+   * URL; "local" reports it (a `queue-error` event) and builds here with the local cache. @default "error"
+   */
+  readonly fallback?: "local" | "error";
+  /** Longest wait for Redis to answer at the start. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** A build fails its queued stages when Redis stays unreachable this long mid-build. @default 60000 */
+  readonly lostAfterMs?: number;
+}
+
+export interface QueueSummary {
+  /** The Redis URL, password hidden. */
+  readonly url: string;
+  /** Stages run on workers. */
+  readonly jobs: number;
+  /** Stages that ran on each worker (a retried stage counts for the worker that finished it). */
+  readonly workers: Readonly<Record<string, number>>;
+  /** Set when the queue was not used (unreachable at the start, fallback "local"). */
+  readonly error?: string;
 }
 
 export interface RemoteSummary {

@@ -1,5 +1,6 @@
 // `lathe build [recipes...]`: plan each recipe and run it through the engine with the chosen renderer, or with
 // --dry print what would run and why. Recipes build one after another; the exit code is non-zero if any failed.
+// With --queue, stages run on `lathe worker`s through a Redis queue (see queueOptions).
 import { build, plan, type BuildOptions } from "@lathe/engine";
 import { UsageError, type ParsedArgs } from "../args.ts";
 import { formatDry } from "../dry.ts";
@@ -41,6 +42,7 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
         continueOnError: o.continue === true,
         ...remoteOptions(o),
+        ...queueOptions(o),
         signal,
         onEvent: (e) => renderer.onEvent(e),
       });
@@ -62,19 +64,37 @@ function defaultRecipe(ws: Workspace): string {
   return recipePath(ws, "build", ws.defaultRecipe);
 }
 
-/** --remote-cache (or LATHE_REMOTE_CACHE) with LATHE_REMOTE_TOKEN and LATHE_REMOTE_TEAM: the engine's remote options. */
-export function remoteOptions(o: ParsedArgs["options"], env: NodeJS.ProcessEnv = process.env): { remote?: NonNullable<BuildOptions["remote"]> } {
+/**
+ * --remote-cache (or LATHE_REMOTE_CACHE) with LATHE_REMOTE_TOKEN and LATHE_REMOTE_TEAM: the engine's remote options.
+ * The remote's fallback is --remote-fallback, else --fallback, else "local".
+ */
+export function remoteOptions(o: ParsedArgs["options"], env: NodeJS.ProcessEnv = process.env, command = "build"): { remote?: NonNullable<BuildOptions["remote"]> } {
   const url = (o["remote-cache"] as string | undefined) ?? env.LATHE_REMOTE_CACHE;
   if (!url) return {};
   const token = env.LATHE_REMOTE_TOKEN;
-  if (!token) throw new UsageError("build", url, `the remote cache ${url} needs a token`, "set LATHE_REMOTE_TOKEN (the server's TURBO_TOKEN)");
+  if (!token) throw new UsageError(command, url, `the remote cache ${url} needs a token`, "set LATHE_REMOTE_TOKEN (the server's TURBO_TOKEN)");
   return {
     remote: {
       url,
       token,
       team: env.LATHE_REMOTE_TEAM || "lathe",
       upload: o["remote-read-only"] !== true,
-      fallback: (o["remote-fallback"] as "local" | "error" | undefined) ?? "local",
+      fallback: (o["remote-fallback"] as "local" | "error" | undefined) ?? (o.fallback as "local" | "error" | undefined) ?? "local",
     },
   };
+}
+
+/**
+ * --queue redis://host:port: stages that may be shared go to `lathe worker`s through the queue; their inputs and
+ * outputs travel through the remote cache, so --remote-cache is required. --fallback local builds here when Redis or
+ * the remote cache cannot be reached (default: fail with one line naming the URL).
+ */
+export function queueOptions(o: ParsedArgs["options"], env: NodeJS.ProcessEnv = process.env): { queue?: NonNullable<BuildOptions["queue"]> } {
+  const url = o.queue as string | undefined;
+  if (url === undefined) return {};
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError("build", url, `--queue must be a Redis URL, got "${url}"`, "write e.g. --queue redis://127.0.0.1:6379");
+  if (!((o["remote-cache"] as string | undefined) ?? env.LATHE_REMOTE_CACHE)) {
+    throw new UsageError("build", url, "--queue needs a remote cache: workers take their inputs from it and put their outputs there", "add --remote-cache URL (a Turborepo remote cache server the workers reach too)");
+  }
+  return { queue: { url, fallback: (o.fallback as "local" | "error" | undefined) ?? "error" } };
 }

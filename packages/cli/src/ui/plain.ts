@@ -53,6 +53,12 @@ export function createPlainRenderer(opts: PlainOptions): Renderer {
         case "remote-error":
           write(`remote   ${e.message}`);
           break;
+        case "stage-worker":
+          write(`worker   ${e.id} on ${e.worker}${e.attempt > 1 ? ` (attempt ${e.attempt}, retried)` : ""}`);
+          break;
+        case "queue-error":
+          write(`queue    ${e.message}`);
+          break;
         case "stage-log":
           write(`${e.id}${e.replay ? " (cached)" : ""} | ${e.line}`);
           break;
