@@ -36,6 +36,12 @@ export interface DecodeOptions {
   readonly stop?: readonly number[];
   /** Report each step's next-token logits (V) in the event (tests, debugging). @default false */
   readonly logits?: boolean;
+  /**
+   * When the cache reaches the context, go on from the last ceil(T/2) tokens (re-prefilled into the sequence's own
+   * pages) instead of finishing with "context" — HostModel's sampler does the same, so `lathe sample` can run past
+   * the context with the same tokens. @default false
+   */
+  readonly slide?: boolean;
 }
 
 export interface StepEvent {
@@ -79,8 +85,8 @@ export interface DecoderSetup {
 
 interface Seq {
   readonly id: SequenceId;
-  readonly prompt: readonly number[];
-  readonly o: DecodeOptions;
+  prompt: readonly number[]; // what is (re)fed from position 0: the request, or after a slide the end of history
+  o: DecodeOptions;
   readonly rng: () => number;
   readonly stop: ReadonlySet<number>;
   /** Pages it may still take from its reservation. */
@@ -89,6 +95,8 @@ interface Seq {
   fed: number; // positions in the cache
   next: number; // token to feed next (the last generated)
   readonly tokens: number[];
+  /** Prompt and generated tokens so far (what a slide keeps the end of). */
+  readonly history: number[];
   reason: FinishReason | null;
   cancelled: boolean;
 }
@@ -140,7 +148,7 @@ export class Decoder {
     const rng = new Rng(o.seed ?? 0);
     const s: Seq = {
       id: this.nextId++, prompt: ids, o, rng: () => rng.next(), stop: new Set(o.stop ?? []), promised: 0, slot: -1, fed: 0, next: -1,
-      tokens: [], reason: null, cancelled: false,
+      tokens: [], history: [...ids], reason: null, cancelled: false,
     };
     this.waiting.push(s);
     this.live.set(s.id, s);
@@ -243,15 +251,17 @@ export class Decoder {
     emit.forEach((s, b) => {
       const token = tokens[b];
       s.tokens.push(token);
+      s.history.push(token);
       const reason: FinishReason | null =
         token === this.eot ? "eot"
         : s.stop.has(token) ? "stop"
         : s.tokens.length >= s.o.maxTokens ? "length"
-        : s.fed >= this.context ? "context"
+        : s.fed >= this.context && !s.o.slide ? "context"
         : null;
       const logprob = logprobs[b];
       const extra = s.o.logits && data ? { logits: data.slice(b * V, (b + 1) * V) } : {};
       if (reason) this.finish(s, reason);
+      else if (s.fed >= this.context) this.slide(s);
       else s.next = token;
       events.push({ id: s.id, token, logprob, done: reason !== null, ...(reason ? { reason } : {}), ...extra });
     });
@@ -269,6 +279,12 @@ export class Decoder {
       s.slot = this.freeSlots.pop()!;
       this.running.push(s);
     }
+  }
+
+  /** The cache is full: refeed the last ceil(T/2) tokens from position 0 (the slot keeps its pages for them). */
+  private slide(s: Seq): void {
+    s.prompt = s.history.slice(-Math.ceil(this.context / 2));
+    s.fed = 0;
   }
 
   /** Take s out of the batch (or the queue), give back its pages and slot; returns its cancel event. */
