@@ -1,6 +1,7 @@
 // The TokenScorer on @lathe/gpu: a train stage's outDir loaded onto a device once; windows sorted by length, batched
-// under a token budget, run through the model's own forward, and reduced on the device to one log-probability and
-// one argmax flag per position (ops.tokenScores), so only (N) values come back, never (N,V) logits.
+// under a token budget, run through the model's own forward with only the scored positions reaching the head
+// (Fwd.rows), and reduced on the device to one log-probability and one argmax flag per scored position
+// (ops.tokenScores), so only (M) values come back, never logits.
 // Dimension letters: B windows in a batch, L their padded input length (≤ T, the context), V vocab, N rows (B*L).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -113,22 +114,31 @@ class GpuScorer implements TokenScorer {
   private async scoreBatch(ws: readonly ScoreWindow[], L: number): Promise<WindowScore[]> {
     const B = ws.length;
     const ids = new Int32Array(B * L); // (B,L), padding 0
-    const targets = new Int32Array(B * L).fill(-1); // (N), -1: not scored (padding, or before `from`)
+    // Only the scored positions (the continuations) go through the head: rows (M) into the N = B*L positions.
+    const rows: number[] = [];
+    const targets: number[] = [];
+    const first: number[] = []; // each window's first index into rows
     ws.forEach((w, b) => {
       const n = w.tokens.length;
       for (let j = 0; j < n - 1; j++) ids[b * L + j] = w.tokens[j];
-      for (let j = w.from - 1; j < n - 1; j++) targets[b * L + j] = w.tokens[j + 1];
+      first.push(rows.length);
+      for (let j = w.from - 1; j < n - 1; j++) {
+        rows.push(b * L + j);
+        targets.push(w.tokens[j + 1]);
+      }
     });
+    const M = rows.length;
     const [logp, greedy] = await this.dev.tidy(async () => {
       const s = noGrad(() => {
-        const logits = this.model.forward(this.dev.tensor(ids, [B, L]), { train: false, seed: 0, site: 0 }); // (N,V)
-        return ops.tokenScores(logits, this.dev.tensor(targets, [B * L]));
+        const f = { train: false, seed: 0, site: 0, rows: this.dev.tensor(Int32Array.from(rows), [M]) };
+        const logits = this.model.forward(this.dev.tensor(ids, [B, L]), f); // (M,V)
+        return ops.tokenScores(logits, this.dev.tensor(Int32Array.from(targets), [M]));
       });
-      return [(await s.logprobs.read()) as Float32Array, (await s.greedy.read()) as Int32Array]; // (N), (N)
+      return [(await s.logprobs.read()) as Float32Array, (await s.greedy.read()) as Int32Array]; // (M), (M)
     });
     return ws.map((w, b) => {
       const k = w.tokens.length - w.from;
-      const o = b * L + w.from - 1;
+      const o = first[b]!;
       return { logprobs: Float64Array.from(logp.subarray(o, o + k)), greedy: Array.from(greedy.subarray(o, o + k), (g) => g === 1) };
     });
   }

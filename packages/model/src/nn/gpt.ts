@@ -6,7 +6,7 @@
 import { ops, ShapeError, type Tensor } from "@lathe/gpu";
 import { type GptConfig, mlpHidden } from "../config.ts";
 import { CausalSelfAttention } from "./attention.ts";
-import { dropout, type Fwd, Norm } from "./layers.ts";
+import { dropout, type Fwd, headRows, Norm } from "./layers.ts";
 import { Mlp } from "./mlp.ts";
 import type { LanguageModel } from "./model.ts";
 import type { ParamStore } from "./params.ts";
@@ -71,8 +71,8 @@ export class Gpt implements LanguageModel {
       x = block.forward(x, f);
       tap?.(`h.${l}`, x);
     });
-    x = ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]); // (N,C)
-    const logits = ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V)
+    x = headRows(ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]), f.rows); // (N,C), or (M,C) with f.rows
+    const logits = ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V) or (M,V)
     tap?.("logits", logits);
     return logits;
   }

@@ -5,7 +5,7 @@ import { ops, type Tensor } from "@lathe/gpu";
 import { type HybridConfig, mlpHidden } from "../config.ts";
 import { CausalSelfAttention } from "./attention.ts";
 import { addPositions } from "./gpt.ts";
-import { dropout, type Fwd, Linear, Norm } from "./layers.ts";
+import { dropout, type Fwd, headRows, Linear, Norm } from "./layers.ts";
 import { Mlp } from "./mlp.ts";
 import type { LanguageModel } from "./model.ts";
 import type { ParamStore } from "./params.ts";
@@ -67,7 +67,7 @@ export class Hybrid implements LanguageModel {
     if (this.wpe) x = addPositions(x, this.wpe, T); // + (T,C) broadcast over B, any T up to the context
     x = dropout(x, this.config.dropout, f);
     for (const { norm, sub } of this.blocks) x = ops.add(x, sub.forward(norm.forward(x), f)); // (B,T,C)
-    x = ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]); // (N,C)
-    return ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V)
+    x = headRows(ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]), f.rows); // (N,C), or (M,C) with f.rows
+    return ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V) or (M,V)
   }
 }

@@ -12,6 +12,18 @@ export interface Fwd {
   /** Seed of this forward pass; each dropout site adds its own offset. */
   readonly seed: number;
   site: number;
+  /**
+   * Only these rows (i32 (M), indices into the N = B*T positions) reach the head: the forward returns (M,V) logits.
+   * Scoring asks for the continuation's positions alone, so the head costs M·C·V instead of N·C·V.
+   */
+  readonly rows?: Tensor;
+}
+
+/** h (N,C) → its rows `rows` (M) as (M,C), by the embedding gather (deterministic scatter-add backward); h without rows. */
+export function headRows(h: Tensor /* (N,C) */, rows: Tensor | undefined): Tensor /* (M,C) */ {
+  if (!rows) return h;
+  const M = rows.shape[0]!;
+  return ops.reshape(ops.embedding(ops.reshape(rows, [1, M]), h), [M, h.shape[1]!]);
 }
 
 export class Linear {

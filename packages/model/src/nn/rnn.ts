@@ -2,7 +2,7 @@
 // Dimension letters: B batch, T time, E embedding size, Hd hidden, V vocab, N rows (B*T).
 import { ops, type Tensor } from "@lathe/gpu";
 import type { RnnConfig } from "../config.ts";
-import { dropout, type Fwd } from "./layers.ts";
+import { dropout, type Fwd, headRows } from "./layers.ts";
 import type { LanguageModel } from "./model.ts";
 import type { ParamStore } from "./params.ts";
 import { Recurrent } from "./recurrent.ts";
@@ -27,7 +27,7 @@ export class Rnn implements LanguageModel {
     const [B, T] = ids.shape;
     let x = dropout(ops.embedding(ids, this.wte), this.config.dropout, f); // (B,T,E)
     for (const layer of this.layers) x = dropout(layer.forward(x), this.config.dropout, f); // (B,T,Hd)
-    const h = ops.reshape(x, [B * T, this.config.hidden]); // (N,Hd)
-    return ops.matmul(h, this.lmHead ?? this.wte, { transB: true, bias: this.lmBias }); // (N,V)
+    const h = headRows(ops.reshape(x, [B * T, this.config.hidden]), f.rows); // (N,Hd), or (M,Hd) with f.rows
+    return ops.matmul(h, this.lmHead ?? this.wte, { transB: true, bias: this.lmBias }); // (N,V) or (M,V)
   }
 }
