@@ -13,7 +13,7 @@ afterAll(() => rmSync(cache, { recursive: true, force: true }));
 setDefaultTimeout(120_000);
 
 test("lathe serve serves the recipe's model over an OpenAI-compatible API and stops on SIGINT", async () => {
-  const p = Bun.spawn(["bun", MAIN, "serve", MODEL, "--port", "0"], { cwd: ROOT, env: { ...process.env, LATHE_CACHE: cache, CI: "1", NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["bun", MAIN, "serve", MODEL, "--port", "0", "--ratings", join(cache, "ratings.jsonl")], { cwd: ROOT, env: { ...process.env, LATHE_CACHE: cache, CI: "1", NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
   // The build view and then the serving line go to stderr; read until the URL appears.
   const reader = p.stderr.getReader();
   let err = "";
@@ -28,8 +28,9 @@ test("lathe serve serves the recipe's model over an OpenAI-compatible API and st
   try {
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: "ok" });
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
-    expect(models.data.map((m) => m.id)).toEqual(["cli-tiny-model"]);
-    const r = await fetch(`${url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "cli-tiny-model", prompt: "The harbor", max_tokens: 5, temperature: 0 }) });
+    expect(models.data.map((m) => m.id)).toEqual(["train"]);
+    expect((await fetch(`${url}/`)).headers.get("content-type")).toContain("text/html");
+    const r = await fetch(`${url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "train", prompt: "The harbor", max_tokens: 5, temperature: 0 }) });
     expect(r.status).toBe(200);
     const body = (await r.json()) as { choices: { text: string }[]; usage: { completion_tokens: number } };
     expect(body.usage.completion_tokens).toBeGreaterThan(0);

@@ -33,6 +33,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: "A Turborepo remote cache: download stages before building, upload after (token LATHE_REMOTE_TOKEN, team LATHE_REMOTE_TEAM; default LATHE_REMOTE_CACHE)",
       },
       "remote-read-only": { type: "boolean", description: "Download from the remote cache, never upload" },
+      queue: { type: "string", value: "url", description: "Run stages on `lathe worker`s through this Redis queue, e.g. redis://10.0.0.5:6379 (needs --remote-cache)" },
+      fallback: { type: "string", choices: ["local", "error"], value: "mode", description: "When the queue's Redis or remote cache is unreachable: fail with one line (default) or build here (local)" },
       "remote-fallback": { type: "string", choices: ["local", "error"], value: "mode", description: "When the remote cache fails: build locally (default) or fail" },
       to: {
         type: "string",
@@ -215,13 +217,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "serve",
-    summary: "Serve a recipe's model with an OpenAI-compatible API",
+    summary: "Serve models with an OpenAI-compatible API and a chat page",
     description:
-      "Builds the recipe's model if it is not cached, then serves it until Ctrl-C: GET /v1/models, POST /v1/completions\n" +
+      "Builds the recipes' models if they are not cached, then serves them until Ctrl-C: a chat page at / (streaming chat\n" +
+      "and a blind side-by-side comparison that votes into the ratings file), GET /v1/models, POST /v1/completions\n" +
       "(echo + logprobs, as lm-evaluation-harness's local-completions uses), POST /v1/chat/completions, stream: true\n" +
       "(server-sent events), /health, /metrics (Prometheus). Binds 127.0.0.1 unless --host says otherwise; with\n" +
       "LATHE_API_KEY (or --api-key) every /v1 request needs Authorization: Bearer <key>.",
-    positionals: [{ name: "recipe", required: true }],
+    positionals: [{ name: "recipes", required: true, variadic: true }],
     options: {
       port: { type: "int", value: "n", description: "Port (default 8080; 0 picks a free one)" },
       host: { type: "string", value: "addr", description: "Address to bind (default 127.0.0.1)" },
@@ -229,10 +232,29 @@ export const COMMANDS: readonly CommandSpec[] = [
       "max-queue": { type: "int", value: "n", description: "Requests waiting before 429 (default 64)" },
       "max-tokens": { type: "int", value: "n", description: "Cap on max_tokens (default: the model's context)" },
       timeout: { type: "int", value: "s", description: "Per-request timeout in seconds (default 600)" },
-      trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
+      trial: { type: "string", value: "id", description: "Serve only this trial of a sweep, e.g. trial-3 (default: every trial)" },
+      ratings: { type: "string", value: "file", description: "Where the page's comparison votes go (default ratings/<recipe names>.jsonl)" },
       set,
     },
     examples: ["lathe serve recipes/brown-gpt.yaml", "lathe serve recipes/brown-gpt.yaml --port 9000 --api-key secret"],
+  },
+  {
+    name: "worker",
+    summary: "Run the stages that lathe build --queue puts on a Redis queue",
+    description:
+      "Takes stage jobs from the queue until Ctrl-C: downloads the stage's inputs from the remote cache, runs it by kind\n" +
+      "(the same stage kinds as lathe build), uploads its output there and reports back to the build. GPU stages run only\n" +
+      "in one of --gpu-slots. Run it on any machine with this checkout (file inputs are checked by digest) that reaches\n" +
+      "Redis and the remote cache (token LATHE_REMOTE_TOKEN, team LATHE_REMOTE_TEAM as for the build).",
+    positionals: [],
+    options: {
+      queue: { type: "string", value: "url", description: "The Redis queue the builds use, e.g. redis://10.0.0.5:6379 (required)" },
+      "remote-cache": { type: "string", value: "url", description: "The Turborepo remote cache the builds use (default LATHE_REMOTE_CACHE)" },
+      concurrency: { type: "int", value: "n", description: "CPU stages at once (default: number of CPUs)" },
+      "gpu-slots": { type: "int", value: "n", description: "GPU stages at once; 0 takes none (default 1)" },
+      name: { type: "string", value: "name", description: "This worker's name in the builds' output (default <hostname>-<pid>)" },
+    },
+    examples: ["lathe worker --queue redis://10.0.0.5:6379 --remote-cache http://10.0.0.5:3000", "lathe worker --queue redis://10.0.0.5:6379 --remote-cache http://10.0.0.5:3000 --gpu-slots 0 --concurrency 8"],
   },
   {
     name: "doctor",

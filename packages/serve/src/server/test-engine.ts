@@ -1,11 +1,13 @@
 // Test helpers: a tiny random-init GPT written as a train stage's outDir (byte vocabulary + <|endoftext|> = 257 ids),
-// the host engine on it, and engine wrappers that slow generation down or record what the server asked for.
+// the host engine and the decoder engine on it (the kits the shared server cases run against), and engine wrappers
+// that slow generation down or record what the server asked for.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getDevice } from "@lathe/gpu";
-import { buildModel, resolveModelConfig, type TensorMap, writeSafetensors } from "@lathe/model";
+import { buildModel, loadDecoder, loadScorer, resolveModelConfig, type TensorMap, writeSafetensors } from "@lathe/model";
 import { byteTokenizer } from "@lathe/tokenizer";
+import { type DecoderEngine, decoderEngineOn } from "./decoder-engine.ts";
 import type { EngineRequest, ServingEngine } from "./engine.ts";
 import { type HostEngine, hostEngine } from "./host-engine.ts";
 
@@ -27,6 +29,44 @@ export async function tinyTrainDir(seed = 3): Promise<string> {
 /** The host engine on the tiny model, scoring on the CPU reference ops. */
 export async function tinyEngine(trainDir: string): Promise<HostEngine> {
   return hostEngine({ trainDir, tokenizer: byteTokenizer(["<|endoftext|>"]), backend: "cpu" });
+}
+
+/** An engine a test closes when it is done with it. */
+export type TestEngine = ServingEngine & { close(): Promise<void> };
+
+/** What the shared server cases (openai.case.ts, limits.case.ts) need of an engine, for each engine they run against. */
+export interface EngineKit {
+  /** The engine on the tiny model in trainDir, on the CPU reference ops. */
+  open(trainDir: string): Promise<TestEngine>;
+  /** An engine on the same model that serves one request at a time, each of its tokens ms late. */
+  oneSlowSlot(engine: TestEngine, trainDir: string, ms: number): Promise<TestEngine>;
+}
+
+/** The host engine: one request at a time already, so slowing its tokens keeps its one slot busy. */
+export const hostKit: EngineKit = {
+  open: tinyEngine,
+  oneSlowSlot: async (engine, _, ms) => ({ ...slowEngine(engine, ms), close: async () => {} }),
+};
+
+/** The decoder engine (16 sequences per step); its slow variant has one sequence slot and steps ms long. */
+export const decoderKit: EngineKit = {
+  open: (trainDir) => tinyDecoderEngine(trainDir),
+  oneSlowSlot: (_, trainDir, ms) => tinyDecoderEngine(trainDir, { maxSequences: 1, stepMs: ms }),
+};
+
+/** The decoder engine on the tiny model (CPU reference ops); stepMs holds each decoder step back that long. */
+export async function tinyDecoderEngine(trainDir: string, o: { maxSequences?: number; stepMs?: number } = {}): Promise<DecoderEngine> {
+  const decoder = await loadDecoder({ trainDir, backend: "cpu", eot: TINY_V - 1, maxSequences: o.maxSequences ?? 16 });
+  const { stepMs } = o;
+  if (stepMs) {
+    const step = decoder.step.bind(decoder);
+    decoder.step = async () => {
+      await Bun.sleep(stepMs);
+      return step();
+    };
+  }
+  const scorer = await loadScorer({ trainDir, backend: "cpu", eot: TINY_V - 1 });
+  return decoderEngineOn({ decoder, scorer, tokenizer: byteTokenizer(["<|endoftext|>"]) });
 }
 
 /** The same engine, each generated token held back ms milliseconds (the engine's slot stays busy meanwhile). */
