@@ -100,6 +100,9 @@ async function run(args: ParsedArgs): Promise<number> {
       case "report":
         code = await (await import("./commands/report.ts")).reportCommand(ws, args);
         break;
+      case "worker":
+        code = await (await import("./commands/worker.ts")).workerCommand(ws, args, abort.signal);
+        break;
       case "serve":
         code = await (await import("./commands/serve.ts")).serveCommand(ws, args, abort.signal);
         break;
