@@ -1,5 +1,6 @@
 // Serving throughput: bun run bench serve [--train <dir> --tokenizer <dir>] [--backend auto|webgpu|cpu] [--rounds 3]
-// [--budget-s 600] [--llama-threads 1], or the load mode: bun run bench serve --load N --concurrency C. Prints one JSON object.
+// [--budget-s 600] [--llama-threads 1], or the load mode: bun run bench serve --load N --concurrency C [--gc: the
+// server collects garbage every second, so its RSS is live memory]. Prints one JSON object.
 // The server (startServer on the decoder engine) runs in a child process on 127.0.0.1, so its memory (VmRSS) is its
 // own. Default mode: single-stream decode tokens/s and time to first token (streamed completions, max_tokens 48,
 // greedy), aggregate tokens/s at concurrency 1, 4 and 16 (median and spread over rounds), and the anchor: the SAME
@@ -40,6 +41,9 @@ async function child(): Promise<void> {
   const server = await startServer({ engine, model: MODEL, port: 0, maxQueue: 1024, log: (l) => console.error(l) });
   const engineKind = "backend" in engine ? `decoder (${engine.backend})` : "host";
   console.log(JSON.stringify({ url: server.url, engine: engineKind, context: engine.contextLength }));
+  // --gc: a full collection every second, so the RSS the parent samples is live memory rather than garbage not yet
+  // collected (the question "does the server leak" needs that; a production server never does this).
+  if (process.argv.includes("--gc")) setInterval(() => Bun.gc(true), 1000);
   for await (const _ of process.stdin as unknown as AsyncIterable<Uint8Array>); // the parent closes stdin (or dies)
   await server.stop();
   await engine.close();
@@ -55,7 +59,7 @@ interface ServerProc {
 }
 
 async function spawnServer(train: string, tokenizer: string): Promise<ServerProc> {
-  const proc = Bun.spawn([process.execPath, import.meta.path, "--child", "--train", train, "--tokenizer", tokenizer, "--backend", backend], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, import.meta.path, "--child", "--train", train, "--tokenizer", tokenizer, "--backend", backend, ...(args.includes("--gc") ? ["--gc"] : [])], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   const reader = proc.stdout.getReader();
   let text = "";
   const deadline = Date.now() + 120_000;
@@ -361,6 +365,12 @@ async function loadRun(client: OpenAI, server: ServerProc, tok: Tokenizer, n: nu
   const memBefore = memory(server.pid);
   const latencies: number[] = [];
   const errors: string[] = [];
+  // RSS at each quarter of the run: a leak keeps climbing, an allocator or pool that settles flattens out.
+  const trajectory: number[] = [];
+  const sampleMemory = () => {
+    const done = latencies.length + errors.length;
+    if (done >= ((trajectory.length + 1) * n) / 4) trajectory.push(memory(server.pid).rss_mib);
+  };
   let tokens = 0;
   let next = 0;
   const t0 = performance.now();
@@ -375,6 +385,7 @@ async function loadRun(client: OpenAI, server: ServerProc, tok: Tokenizer, n: nu
       } catch (e) {
         errors.push((e as Error).message);
       }
+      sampleMemory();
     }
   }));
   const wall = (performance.now() - t0) / 1000;
@@ -390,6 +401,7 @@ async function loadRun(client: OpenAI, server: ServerProc, tok: Tokenizer, n: nu
     aggregate_over_single: round(aggTps / singleTps, 2),
     server_memory_before: memBefore,
     server_memory_after: memory(server.pid),
+    server_rss_mib_by_quarter: trajectory,
     metrics: await metricsSnapshot(server.url),
   };
 }
