@@ -90,6 +90,14 @@ export interface Backend {
   tokenLogprobs(logp: Buf, lse: Buf, greedy: Buf, logits: Buf, targets: Buf, N: number, V: number): void;
   /** dlogits (N,V) = dlogp * (onehot(target) - softmax), overwritten. */
   tokenLogprobsBackward(dlogits: Buf, dlogp: Buf, logits: Buf, lse: Buf, targets: Buf, N: number, V: number): void;
+  /** out (n) = log σ(x) = min(x,0) - log1p(exp(-|x|)) (kernels/logsigmoid). */
+  logSigmoid(out: Buf, x: Buf, n: number): void;
+  /** dx (n) = dout · σ(-x), overwritten. */
+  logSigmoidBackward(dx: Buf, dout: Buf, x: Buf, n: number): void;
+  /** out (N,D) = s[n] * x[n,:] (kernels/rowscale). */
+  rowScale(out: Buf, x: Buf, s: Buf, N: number, D: number): void;
+  /** dx (N,D) = s[n] * dout[n,:], ds (N) = dout[n,:] · x[n,:]; each overwritten when given. */
+  rowScaleBackward(dx: Buf | null, ds: Buf | null, dout: Buf, x: Buf, s: Buf, N: number, D: number): void;
 
   /**
    * Decoding against the paged KV cache (kernels/paged-attention), no backward: kvWrite takes q (N,C) out of qkv

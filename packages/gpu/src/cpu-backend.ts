@@ -13,6 +13,8 @@ import * as sm from "./kernels/softmax/reference.ts";
 import * as rope from "./kernels/rope/reference.ts";
 import * as ce from "./kernels/crossentropy/reference.ts";
 import * as lp from "./kernels/logprobs/reference.ts";
+import * as lsig from "./kernels/logsigmoid/reference.ts";
+import * as rs from "./kernels/rowscale/reference.ts";
 import * as drop from "./kernels/dropout/reference.ts";
 import * as lstm from "./kernels/lstm/reference.ts";
 import * as gru from "./kernels/gru/reference.ts";
@@ -98,6 +100,10 @@ export function createCpuBackend(): Backend {
       ce.crossEntropyBackwardRef(f(dl), f(dloss), f(denom), f(logits), f(lse), i(targets), f(weights), N, V),
     tokenLogprobs: (logp, lse, greedy, logits, targets, N, V) => lp.tokenLogprobsForwardRef(f(logp), f(lse), i(greedy), f(logits), i(targets), N, V),
     tokenLogprobsBackward: (dl, dlogp, logits, lse, targets, N, V) => lp.tokenLogprobsBackwardRef(f(dl), f(dlogp), f(logits), f(lse), i(targets), N, V),
+    logSigmoid: (out, x, n) => lsig.logSigmoidForwardRef(f(out), f(x), n),
+    logSigmoidBackward: (dx, dout, x, n) => lsig.logSigmoidBackwardRef(f(dx), f(dout), f(x), n),
+    rowScale: (out, x, s, N, D) => rs.rowScaleForwardRef(f(out), f(x), f(s), N, D),
+    rowScaleBackward: (dx, ds, dout, x, s, N, D) => rs.rowScaleBackwardRef(fo(dx), fo(ds), f(dout), f(x), f(s), N, D),
 
     kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWriteRef(f(q), f(kc), f(vc), f(qkv), i(pt), i(seq), i(pos), d, base),
     pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttentionRef(f(out), f(q), f(kc), f(vc), i(pt), i(seq), i(pos), d),

@@ -16,6 +16,8 @@ import * as sm from "./kernels/softmax/softmax.ts";
 import * as rope from "./kernels/rope/rope.ts";
 import * as ce from "./kernels/crossentropy/crossentropy.ts";
 import * as lp from "./kernels/logprobs/logprobs.ts";
+import * as lsig from "./kernels/logsigmoid/logsigmoid.ts";
+import * as rs from "./kernels/rowscale/rowscale.ts";
 import * as drop from "./kernels/dropout/dropout.ts";
 import * as adam from "./kernels/adamw/adamw.ts";
 import * as lstm from "./kernels/lstm/lstm.ts";
@@ -110,6 +112,10 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
       ce.crossEntropyBackward(rt, g(dl), g(dloss), g(denom), g(logits), g(lse), g(targets), g(weights), N, V),
     tokenLogprobs: (logp, lse, greedy, logits, targets, N, V) => lp.tokenLogprobsForward(rt, g(logp), g(lse), g(greedy), g(logits), g(targets), N, V),
     tokenLogprobsBackward: (dl, dlogp, logits, lse, targets, N, V) => lp.tokenLogprobsBackward(rt, g(dl), g(dlogp), g(logits), g(lse), g(targets), N, V),
+    logSigmoid: (out, x, n) => lsig.logSigmoidForward(rt, g(out), g(x), n),
+    logSigmoidBackward: (dx, dout, x, n) => lsig.logSigmoidBackward(rt, g(dx), g(dout), g(x), n),
+    rowScale: (out, x, s, N, D) => rs.rowScaleForward(rt, g(out), g(x), g(s), N, D),
+    rowScaleBackward: (dx, ds, dout, x, s, N, D) => rs.rowScaleBackward(rt, go(dx), go(ds), g(dout), g(x), g(s), N, D),
 
     kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWrite(rt, g(q), g(kc), g(vc), g(qkv), g(pt), g(seq), g(pos), d, base),
     pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttention(rt, g(out), g(q), g(kc), g(vc), g(pt), g(seq), g(pos), d),

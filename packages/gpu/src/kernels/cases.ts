@@ -120,6 +120,13 @@ export function opCases(): OpCase[] {
       run: ([x, w, h]) => ops.gru(x, w, h),
     });
   }
+  for (const shape of [[1], [7], [3, 5, 67]]) {
+    cases.push({ name: `logSigmoid ${shape.join("x")}`, inputs: (d) => [rnd(d, shape, 6)], run: ([a]) => ops.logSigmoid(a) });
+  }
+  for (const [lead, D] of [[[1], 1], [[5], 67], [[2, 3], 9]] as [number[], number][]) {
+    const name = `rowScale ${[...lead, D].join("x")}`;
+    cases.push({ name, inputs: (d) => [rnd(d, [...lead, D]), rnd(d, lead)], run: ([x, s]) => ops.rowScale(x, s) });
+  }
   // Each case draws its inputs from its own seed range, so every backend sees the same numbers.
   return cases.map((c, k) => ({
     ...c,

@@ -7,6 +7,8 @@ import { add, matmul, max, mean, mul, reshape, scale, sum } from "./basic.ts";
 import { cast } from "./cast.ts";
 import { attention, crossEntropy, dropout, embedding, gelu, geluMlp, layerNorm, rmsNorm, rope, silu, softmax, swiglu } from "./nn.ts";
 import { tokenLogprobs, tokenScores } from "./logprobs.ts";
+import { logSigmoid } from "./logsigmoid.ts";
+import { rowScale } from "./rowscale.ts";
 import { kvWrite, pagedAttention } from "./paged-attention.ts";
 import { sampleRows } from "./sample.ts";
 import { gru, lstm } from "./rnn.ts";
@@ -46,6 +48,7 @@ export const ops = {
   dropout: guard("dropout", dropout), geluMlp: guard("geluMlp", geluMlp),
   lstm: guard("lstm", lstm), gru: guard("gru", gru),
   tokenLogprobs: guard("tokenLogprobs", tokenLogprobs), tokenScores: guard("tokenScores", tokenScores),
+  logSigmoid: guard("logSigmoid", logSigmoid), rowScale: guard("rowScale", rowScale),
   kvWrite: guard("kvWrite", kvWrite), pagedAttention: guard("pagedAttention", pagedAttention),
   sampleRows: guard("sampleRows", sampleRows),
 } as const;
