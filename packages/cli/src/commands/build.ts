@@ -2,10 +2,13 @@
 // --dry print what would run and why. Recipes build one after another; the exit code is non-zero if any failed.
 // With --queue, stages run on `lathe worker`s through a Redis queue (see queueOptions).
 import { build, plan, type BuildOptions } from "@lathe/engine";
+import type { PlanContext } from "@lathe/recipe";
 import { UsageError, type ParsedArgs } from "../args.ts";
 import { formatDry } from "../dry.ts";
 import { loadPlanned, recipePath, upstreamOf } from "../load.ts";
 import { stageRegistry } from "../registry.ts";
+import { differingParams, flattenRecipe } from "../trials/params.ts";
+import type { TrialLabel } from "../ui/ink/SweepTable.tsx";
 import { selectRenderer } from "../ui/select.ts";
 import type { Workspace } from "../workspace.ts";
 
@@ -32,7 +35,7 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
       else process.stdout.write(`${formatDry(recipe.shown, planned)}\n`);
       continue;
     }
-    const renderer = await selectRenderer({ json: o.json === true, plain: o.plain === true, label: recipe.shown });
+    const renderer = await selectRenderer({ json: o.json === true, plain: o.plain === true, label: recipe.shown, trials: trialLabels(recipe.contexts) });
     let summary;
     try {
       summary = await build(graph, {
@@ -55,6 +58,20 @@ export async function buildCommand(ws: Workspace, args: ParsedArgs, signal: Abor
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** Each trial's stage-id prefix with the parameters it differs in ("lr=0.003 d_model=64"); none without a sweep. */
+export function trialLabels(contexts: readonly PlanContext[]): TrialLabel[] | undefined {
+  if (contexts.length < 2) return undefined;
+  const paths = differingParams(contexts.map((c) => c.recipe));
+  const last = (p: string) => p.slice(p.lastIndexOf(".") + 1);
+  // "train.lr" reads as "lr" unless another differing path ends the same way.
+  const short = (p: string) => (paths.filter((q) => last(q) === last(p)).length > 1 ? p : last(p));
+  return contexts.map((c) => {
+    const flat = flattenRecipe(c.recipe);
+    const value = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+    return { id: c.id("x").slice(0, -1).replace(/\/$/, ""), label: paths.map((p) => `${short(p)}=${value(flat.get(p))}`).join(" ") };
+  });
 }
 
 function defaultRecipe(ws: Workspace): string {

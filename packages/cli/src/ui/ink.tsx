@@ -5,6 +5,7 @@ import React from "react";
 import { render } from "ink";
 import type { EngineEvent } from "@lathe/engine";
 import BuildScreen from "./ink/BuildScreen.tsx";
+import type { TrialLabel } from "./ink/SweepTable.tsx";
 import type { Renderer } from "./renderer.ts";
 import { BuildState } from "./state.ts";
 
@@ -14,6 +15,8 @@ export interface InkOptions {
   readonly stdout?: NodeJS.WriteStream;
   /** What is being built (the recipe path), shown in the footer. */
   readonly label?: string;
+  /** A sweep's trials and the parameters they differ in, named in the live trial table. */
+  readonly trials?: readonly TrialLabel[];
 }
 
 export function createInkRenderer(opts: InkOptions = {}): Renderer {
@@ -28,6 +31,7 @@ export function createInkRenderer(opts: InkOptions = {}): Renderer {
       now={Date.now()}
       frame={frame}
       label={opts.label}
+      trials={opts.trials}
     />
   );
   // incrementalRendering: rewrite only the lines that changed (less output, no flicker on slow terminals).

@@ -41,3 +41,33 @@ export const SCRIPT: readonly (readonly [number, EngineEvent])[] = [
     { id: "sample", kind: "model.sample", key: "k4", status: "skipped", durationMs: 0, reason: "upstream train failed" },
   ] } }],
 ];
+
+/**
+ * A three-trial sweep while it trains, for the trial table: trial-0 is done (val_loss 2.6, best 2.55), trial-1 runs
+ * with the best val_loss (2.3), trial-2 runs without a validation yet; the shared pack stage is cached.
+ */
+export const SWEEP_SCRIPT: readonly (readonly [number, EngineEvent])[] = (() => {
+  const trials = ["trial-0", "trial-1", "trial-2"];
+  const out: [number, EngineEvent][] = [
+    [T0, { type: "build-start", at: T0, stages: [
+      { id: "pack", kind: "tokenizer.pack" },
+      ...trials.map((t) => ({ id: `${t}/train`, kind: "model.train" })),
+    ] }],
+    [T0 + 1, { type: "stage-cached", id: "pack", key: "kp" }],
+  ];
+  for (const [i, t] of trials.entries()) {
+    out.push([T0 + 2, { type: "stage-queued", id: `${t}/train`, key: `kt${i}` }]);
+    out.push([T0 + 10, { type: "stage-start", id: `${t}/train`, key: `kt${i}`, at: T0 + 10, changes: [] }]);
+  }
+  const curve = (id: string, losses: number[], val: [number, number][], steps: number, total: number) => {
+    losses.forEach((v, j) => out.push([T0 + 100 * (j + 1), { type: "stage-metric", id, name: "loss", value: v, step: j * 10 }]));
+    for (const [step, v] of val) out.push([T0 + 100 * step, { type: "stage-metric", id, name: "val_loss", value: v, step }]);
+    out.push([T0 + 1000, { type: "stage-progress", id, progress: { done: steps, total, unit: "steps" }, at: T0 + 1000 }]);
+  };
+  curve("trial-0/train", [4.5, 3.8, 3.1, 2.7, 2.5], [[5, 2.55], [10, 2.6]], 100, 100);
+  curve("trial-1/train", [4.4, 3.5, 2.9, 2.4, 2.2], [[5, 2.3]], 60, 100);
+  curve("trial-2/train", [4.6, 4.2, 3.9], [], 30, 100);
+  out.sort((a, b) => a[0] - b[0]);
+  out.push([T0 + 1100, { type: "stage-done", id: "trial-0/train", key: "kt0", durationMs: 1090 }]);
+  return out;
+})();

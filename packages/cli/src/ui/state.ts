@@ -24,6 +24,8 @@ export interface StageView {
   logCount: number;
   /** Metric name → recent values, oldest first. */
   readonly metrics: Map<string, number[]>;
+  /** Metric name → lowest value seen (the history above keeps only the recent ones), e.g. the best val_loss. */
+  readonly lowest: Map<string, number>;
   changes: readonly Change[];
   error?: string;
   skipReason?: string;
@@ -82,6 +84,7 @@ export class BuildState {
         hist.push(e.value);
         if (hist.length > METRIC_HISTORY) hist.splice(0, hist.length - METRIC_HISTORY);
         s.metrics.set(e.name, hist);
+        if (Number.isFinite(e.value) && e.value < (s.lowest.get(e.name) ?? Infinity)) s.lowest.set(e.name, e.value);
         break;
       }
       case "stage-done":
@@ -146,5 +149,5 @@ export class BuildState {
 }
 
 function newStage(id: string, kind: string, title?: string): StageView {
-  return { id, kind, title, status: "queued", metrics: new Map(), changes: [], logCount: 0, samples: [] };
+  return { id, kind, title, status: "queued", metrics: new Map(), lowest: new Map(), changes: [], logCount: 0, samples: [] };
 }

@@ -47,8 +47,8 @@ test("after the build, failed stages show their error and the footer becomes the
 
 test("with many running stages in a short terminal, the live area stays under the terminal height", () => {
   const s = new BuildState();
-  const ids = Array.from({ length: 40 }, (_, i) => `trial-${i}/train`);
-  s.apply({ type: "build-start", at: T0, stages: ids.map((id) => ({ id, kind: "model.train" })) }, T0);
+  const ids = Array.from({ length: 40 }, (_, i) => `trial-${i}/eval`); // not train stages: those go to the trial table
+  s.apply({ type: "build-start", at: T0, stages: ids.map((id) => ({ id, kind: "eval.run" })) }, T0);
   for (const id of ids) {
     s.apply({ type: "stage-start", id, key: id, at: T0, changes: [] }, T0);
     s.apply({ type: "stage-log", id, line: "step 1", replay: false }, T0);
@@ -59,7 +59,7 @@ test("with many running stages in a short terminal, the live area stays under th
   const lines = strip(lastFrame()).split("\n");
   unmount();
   expect(lines.length).toBeLessThanOrEqual(rows - 2);
-  expect(lines[0]).toStartWith("⠸ trial-0/train"); // compact: one line per stage
+  expect(lines[0]).toStartWith("⠸ trial-0/eval"); // compact: one line per stage
   expect(lines.at(-2)).toBe("… 32 more running");
   expect(lines.at(-1)).toStartWith("40 stages · 40 running");
 });

@@ -8,6 +8,7 @@ import type { BuildState, StageView } from "../state.ts";
 import { verdictText } from "../summary-line.ts";
 import FinishedStage from "./FinishedStage.tsx";
 import RunningStage, { runningStageHeight } from "./RunningStage.tsx";
+import SweepTable, { sweepStages, sweepTableHeight, type TrialLabel } from "./SweepTable.tsx";
 
 export interface BuildScreenProps {
   readonly state: BuildState;
@@ -19,17 +20,25 @@ export interface BuildScreenProps {
   readonly frame: number;
   /** What is being built (the recipe path), first in the footer. */
   readonly label?: string;
+  /** The sweep's trials with the parameters they differ in, for the trial table's labels. */
+  readonly trials?: readonly TrialLabel[];
 }
 
-export default function BuildScreen({ state, columns, rows, now, frame, label }: BuildScreenProps): React.JSX.Element {
+export default function BuildScreen({ state, columns, rows, now, frame, label, trials }: BuildScreenProps): React.JSX.Element {
   const all = [...state.stages.values()];
   const idWidth = Math.min(28, Math.max(4, ...all.map((s) => s.id.length)));
   const finished = state.finished.map((id) => state.stages.get(id) as StageView);
-  const running = state.withStatus("running");
+  // A sweep's train stages live in the trial table, not as running stages of their own.
+  const sweep = sweepStages(state);
+  const inSweep = new Set(sweep.map((s) => s.id));
+  const running = state.withStatus("running").filter((s) => !inSweep.has(s.id));
   const queued = state.withStatus("queued");
 
   // Live area budget: one row spare so the frame never reaches the terminal height, one for the footer.
   let budget = Math.max(1, rows - 2) - 1 - (queued.length > 0 ? 1 : 0);
+  // The table first, leaving a line per other running stage.
+  const tableHeight = sweep.length > 0 ? Math.min(sweepTableHeight(sweep), Math.max(2, budget - running.length)) : 0;
+  budget -= tableHeight;
   const full = running.reduce((n, s) => n + runningStageHeight(s, false), 0);
   const compact = full > budget;
   const shown: StageView[] = [];
@@ -47,6 +56,7 @@ export default function BuildScreen({ state, columns, rows, now, frame, label }:
   return (
     <Box flexDirection="column" width={columns}>
       <Static items={finished}>{(s) => <FinishedStage key={s.id} stage={s} idWidth={idWidth} />}</Static>
+      {sweep.length > 0 ? <SweepTable stages={sweep} trials={trials} columns={columns} height={tableHeight} frame={frame} /> : null}
       {shown.map((s) => (
         <RunningStage key={s.id} stage={s} idWidth={idWidth} columns={columns} now={now} frame={frame} compact={compact} />
       ))}
