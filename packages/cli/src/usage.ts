@@ -3,7 +3,7 @@ import { usageLine, type CommandSpec, type OptionSpec } from "./args.ts";
 import { COMMANDS } from "./commands.ts";
 
 export function mainHelp(): string {
-  const rows = COMMANDS.map((c) => [`${c.name} ${c.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}${p.variadic ? "..." : ""}]`)).join(" ")}`.trim(), c.summary] as const);
+  const rows = COMMANDS.map((c) => [`${c.name} ${c.positionals.map((p) => (p.required ? `<${p.name}${p.variadic ? "..." : ""}>` : `[${p.name}${p.variadic ? "..." : ""}]`)).join(" ")}`.trim(), c.summary] as const);
   const w = Math.max(...rows.map((r) => r[0].length)) + 2;
   return [
     "Usage: lathe <command> [options]",
