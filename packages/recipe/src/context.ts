@@ -14,6 +14,11 @@ export interface PlanContext {
    * the nearest written ancestor; undefined when nothing on the path was written (a default). For plan-time errors.
    */
   locate?(pointer: string): Loc | undefined;
+  /**
+   * The ids of the same stage in the trials before this one ([] outside a sweep, and for trial-1): what a stage that
+   * decides from earlier trials (sweep.early_stop) takes as inputs, so its decision is part of its key.
+   */
+  earlier?(name: string): string[];
 }
 
 /** The written location of `pointer` in a located tree, or of its nearest written ancestor. */
@@ -34,6 +39,10 @@ export function planContexts(loaded: LoadedRecipe, opts: { readonly root?: strin
   const file = loaded.file;
   const root = opts.root ?? loaded.root;
   const locate = (pointer: string) => locateIn(loaded.tree, pointer);
-  if (loaded.trials.length === 0) return [{ recipe: loaded.recipe, file, root, id: (name) => name, locate }];
-  return loaded.trials.map((t) => ({ recipe: t.recipe, file, root, id: (name) => `${t.name}/${name}`, locate }));
+  if (loaded.trials.length === 0) return [{ recipe: loaded.recipe, file, root, id: (name) => name, locate, earlier: () => [] }];
+  const names = loaded.trials.map((t) => t.name);
+  return loaded.trials.map((t, i) => ({
+    recipe: t.recipe, file, root, id: (name) => `${t.name}/${name}`, locate,
+    earlier: (name) => names.slice(0, i).map((n) => `${n}/${name}`),
+  }));
 }

@@ -15,7 +15,12 @@ describe("loadRecipe", () => {
     expect(recipe.vars).toEqual({});
     expect(recipe.train as unknown).toEqual({ lr: 3e-4, batch_size: 8, schedule: "cosine" });
     expect(recipe.model as unknown).toEqual({ kind: "gpt", n_layer: 4, d_model: 64 });
-    expect(recipe.sweep).toEqual({ grid: {}, zip: {}, random: { n: 0, seed: null, params: {} } });
+    expect(recipe.sweep).toEqual({
+      grid: {}, zip: {}, random: { n: 0, seed: null, params: {} },
+      early_stop: { method: "none", metric: "val_loss", grace: 200, reduction: 3, min_trials: 3 },
+      select: { metric: "", mode: "min" },
+      scaling: { fit: "none", metric: "val_loss", predict: {}, flops: 0 },
+    });
     expect(recipe.eval as unknown).toEqual({ split: "auto", max_docs: 0, samples: 3 });
     expect(recipe.serve).toEqual({ host: "127.0.0.1", port: 8080, max_tokens: 256 });
   });

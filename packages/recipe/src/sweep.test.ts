@@ -35,10 +35,16 @@ describe("sweep expansion", () => {
     for (const t of trials) expect(Object.keys(t.overrides)).toEqual(["seed", "serve.port", "serve.host", "finetune.lr"]);
   });
 
-  test("each trial's recipe has an empty sweep while the base keeps it", async () => {
-    const loaded = await loadFixture({ "x.yaml": "sweep:\n  grid:\n    seed: [1, 2]\n" });
+  test("each trial's recipe keeps the sweep's per-trial settings but not what expands it, while the base keeps it all", async () => {
+    const loaded = await loadFixture({ "x.yaml": "sweep:\n  grid:\n    seed: [1, 2]\n  early_stop:\n    method: asha\n  select:\n    metric: val_bpb\n" });
     expect(loaded.recipe.sweep.grid).toEqual({ seed: [1, 2] });
-    for (const t of loaded.trials) expect(t.recipe.sweep).toEqual({ grid: {}, zip: {}, random: { n: 0, seed: null, params: {} } });
+    for (const t of loaded.trials) {
+      expect(t.recipe.sweep.grid).toEqual({});
+      expect(t.recipe.sweep.zip).toEqual({});
+      expect(t.recipe.sweep.random).toEqual({ n: 0, seed: null, params: {} });
+      expect(t.recipe.sweep.early_stop.method).toBe("asha");
+      expect(t.recipe.sweep.select).toEqual({ metric: "val_bpb", mode: "min" });
+    }
   });
 
   test("sweeping a variable changes every value that references it", async () => {

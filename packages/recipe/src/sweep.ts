@@ -29,6 +29,9 @@ interface Point {
   readonly loc: Loc;
 }
 
+/** The sweep keys that expand a recipe into trials (a trial's own recipe has none of them). */
+const EXPANDING = ["grid", "zip", "random"];
+
 /** True when the recipe's sweep produces trials. */
 export function hasSweep(sweep: Sweep): boolean {
   return Object.keys(sweep.grid).length > 0 || Object.keys(sweep.zip).length > 0 || sweep.random.n > 0;
@@ -145,10 +148,13 @@ function label(name: string, points: readonly Point[]): string {
   return `${name} (${points.map((p) => `${p.path}=${show(p.value)}`).join(", ")})`;
 }
 
-/** Applies one trial's overrides to the base tree (without its sweep) and validates it. */
+/**
+ * Applies one trial's overrides to the base tree and validates it. The trial keeps the sweep's settings that apply
+ * to each trial (early_stop, select, scaling) but not what expands it (grid, zip, random).
+ */
 export function buildTrial(schema: RecipeSchema, tree: LNode, points: readonly Point[], i: number, fallbackName: string): { trial?: Trial; issues: readonly RecipeIssue[] } {
   const name = `trial-${i + 1}`;
-  let t: LNode = tree.kind === "map" ? { ...tree, entries: new Map([...tree.entries].filter(([k]) => k !== "sweep")) } : tree;
+  let t: LNode = tree.kind === "map" ? { ...tree, entries: new Map([...tree.entries].flatMap(([k, e]): [string, typeof e][] => (k !== "sweep" ? [[k, e]] : e.node.kind === "map" ? [[k, { ...e, node: { ...e.node, entries: new Map([...e.node.entries].filter(([sk]) => !EXPANDING.includes(sk))) } }]] : []))) } : tree;
   for (const p of points) {
     const next = setAt(t, p.path.split("."), fromPlain(p.value, p.loc, true), p.loc);
     if (typeof next === "string") {

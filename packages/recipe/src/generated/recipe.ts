@@ -509,6 +509,65 @@ export interface Sweep {
       [k: string]: RandomParam;
     };
   };
+  /**
+   * Stop hopeless trials early. Trials run in order and each decides at its rungs from the metric histories of the trials before it (their train stages are its inputs), so a decision is the same on every machine and a stopped trial is a cached result. none: every trial runs its steps.
+   */
+  early_stop: {
+    /**
+     * asha: successive halving at rungs grace·reduction^k (keep the top 1/reduction); median: stop when the best value so far is worse than the median of the earlier trials' running averages at the same step.
+     */
+    method: "none" | "asha" | "median";
+    /**
+     * The metric of metrics.jsonl the rule compares (lower is better).
+     */
+    metric: "val_loss" | "val_bpb";
+    /**
+     * Steps every trial runs before any stop (asha's first rung).
+     */
+    grace: number;
+    /**
+     * asha's η: each rung keeps the top 1/η of the trials that reached it.
+     */
+    reduction: number;
+    /**
+     * median: earlier trials needed at a step before it decides.
+     */
+    min_trials: number;
+  };
+  /**
+   * Which trial the stages after the sweep use (lathe sample, export, serve without --trial): the one with the best value of `metric` among the built trials.
+   */
+  select: {
+    /**
+     * A key of the train stage's summary.json (val_loss, val_bpb) or an eval metric as <task>.<metric> (brown_next.acc_norm); empty = no selection.
+     */
+    metric: string;
+    /**
+     * Whether lower or higher is better.
+     */
+    mode: "min" | "max";
+  };
+  /**
+   * Fit a scaling law to the finished trials and report it (lathe compare, lathe report).
+   */
+  scaling: {
+    /**
+     * none; loss_vs_params: L(N) = E + A·N^-α over the trials' parameter counts; loss_vs_tokens: L(D) over tokens trained; chinchilla: L(N, D) = E + A·N^-α + B·D^-β (Hoffmann et al., Huber loss), needing trials that vary both.
+     */
+    fit: "none" | "loss_vs_params" | "loss_vs_tokens" | "chinchilla";
+    /**
+     * The loss fitted (from summary.json).
+     */
+    metric: "val_loss" | "val_bpb";
+    /**
+     * A larger configuration to predict: recipe paths to values (e.g. {model.d_model: 256, model.n_layer: 8}), planned like a trial but not built.
+     */
+    predict: {};
+    /**
+     * A compute budget in FLOPs for the compute-optimal N and D of a chinchilla fit; 0 = none.
+     */
+    flops: number;
+  };
 }
 /**
  * One sampled value: either `choices` (picked uniformly) or a range `min`..`max` (uniform; `log: true` for log-uniform, `int: true` for whole numbers, both ends included).
