@@ -1,34 +1,43 @@
 // The model stages of the build graph: `train` (model.train) reads the pack stage's shards and writes weights,
 // config, metrics and summary; `sample` (model.sample) continues a prompt with the trained model. Each run is a
-// function of its params and inputs only; kinds.ts registers both with the planner.
+// function of its params and inputs only; kinds.ts registers both with the planner. With sweep.early_stop, trial k's
+// train stage also takes the train stages of trials 1..k-1 as inputs (peer_0, peer_1, ...): it decides whether to
+// stop from their metrics.jsonl, so their results are part of its key.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Json, StageContext, StageDef, StageImpl } from "@lathe/engine";
 import { DEVICE_ENV } from "@lathe/gpu";
-import type { PlanContext } from "@lathe/recipe";
+import { type PlanContext, type Recipe, withSectionDefaults } from "@lathe/recipe";
 import { modelSectionDefaults, parseDuration, resolveTrainConfig, type SampleConfig } from "./config.ts";
 import { writeFileAtomic } from "./io/atomic.ts";
 import { generate } from "./infer/sample.ts";
+import { type EarlyStopParams, earlyStopParams } from "./train/early-stop.ts";
 import { trainModel } from "./train/trainer.ts";
 
-export interface TrainParams {
-  readonly [k: string]: Json;
+export type TrainParams = {
   readonly model: Json;
   readonly train: Json;
   readonly seed: number;
-}
+  /** sweep.early_stop's fields for its method; absent (not null) without early stopping, so keys stay as before. */
+  readonly early_stop?: EarlyStopParams;
+};
 
 export const trainStage: StageImpl<PlanContext> = {
   plan(ctx, id, inputs) {
     const { sample: _sample, ...trainSection } = resolveTrainConfig(ctx.recipe.train);
     const model = keyedModel(modelSectionDefaults(ctx.recipe.model));
-    const params: TrainParams = { model: model as Json, train: trainSection as unknown as Json, seed: ctx.recipe.seed };
+    const earlyStop = earlyStopParams(withSectionDefaults<Recipe["sweep"]>("sweep", ctx.recipe.sweep).early_stop);
+    const peers = earlyStop ? (ctx.earlier?.("train") ?? []) : [];
+    const params: TrainParams = {
+      model: model as Json, train: trainSection as unknown as Json, seed: ctx.recipe.seed,
+      ...(earlyStop ? { early_stop: earlyStop } : {}),
+    };
     return {
       id,
       kind: "model.train",
       version: "1",
       params,
-      inputs: { pack: { stage: inputs.pack! } },
+      inputs: { pack: { stage: inputs.pack! }, ...Object.fromEntries(peers.map((peer, i) => [`peer_${i}`, { stage: peer }])) },
       resource: trainSection.backend === "cpu" ? "cpu" : "gpu",
       // The key covers the requested backend and the env that picks the adapter and kernels; summary.json records
       // what was used (the backend, the adapter, a CPU fallback).
@@ -44,6 +53,7 @@ export const trainStage: StageImpl<PlanContext> = {
       model: p.model,
       train: p.train,
       seed: p.seed,
+      ...(p.early_stop ? { earlyStop: { params: p.early_stop, peers: peerDirs(c.inputs) } } : {}),
       packDir: c.inputs.pack as string,
       outDir: c.outDir,
       scratchDir: c.scratchDir,
@@ -92,6 +102,14 @@ export const sampleStage: StageImpl<PlanContext> = {
     writeFileAtomic(join(c.outDir, "sample.json"), `${JSON.stringify({ ...s, text: r.text, tokens: r.tokens, prompt_tokens: r.promptTokens, stopped_at_eot: r.stoppedAtEot }, null, 2)}\n`);
   },
 };
+
+/** The earlier trials' train outDirs, in trial order (peer_0, peer_1, ..., peer_10: by number, not by name). */
+function peerDirs(inputs: StageContext["inputs"]): string[] {
+  return Object.keys(inputs)
+    .flatMap((k) => (/^peer_\d+$/.test(k) ? [Number(k.slice(5))] : []))
+    .sort((a, b) => a - b)
+    .map((i) => inputs[`peer_${i}`] as string);
+}
 
 /** Train and sample of one trial, chained (for tests and tools that plan without the registry). */
 export function modelStages(ctx: PlanContext, deps: { clean: StageDef; tokenizer: StageDef; pack: StageDef }): { train: StageDef; sample: StageDef } {

@@ -2,6 +2,8 @@
 // evaluation (loss, bits per byte), resumable checkpoints in scratchDir, metrics.jsonl, and the final artifacts
 // (model.safetensors, config.json, metrics.jsonl, summary.json) in outDir. The summary records what the key cannot
 // see: the steps reached of those planned and what stopped the run, and the backend and adapter actually used.
+// In a sweep with sweep.early_stop, each evaluation asks the stopper (early-stop.ts) whether to end the trial there;
+// the lr schedule keeps its horizon at the planned steps, so a stopped trial ran exactly the lr of a full one.
 // Dimension letters: B batch, T context, V vocab, N rows (B*T).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +18,7 @@ import { describeMup } from "../mup/rules.ts";
 import { buildModel, type LanguageModel } from "../nn/model.ts";
 import { clearCheckpoints, latestCheckpoint, loadCheckpoint, readState, saveCheckpoint, tensorsOf } from "./checkpoint.ts";
 import { CPU_FALLBACK_LINE, deviceLimits, openDevice } from "./device.ts";
+import { type EarlyStopParams, readMetricHistory, TrialStopper } from "./early-stop.ts";
 import { MetricsLog } from "./metrics.ts";
 import { AdamW } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
@@ -32,6 +35,8 @@ export interface TrainRunOptions {
   log?(line: string): void;
   progress?(p: { done: number; total?: number; unit?: string }): void;
   metric?(name: string, value: number, step?: number): void;
+  /** sweep.early_stop and the earlier trials' train outDirs (their metrics.jsonl), in trial order. */
+  readonly earlyStop?: { readonly params: EarlyStopParams; readonly peers: readonly string[] };
   /** Use this device instead of opening one (tests, benches). */
   readonly device?: Device;
   /** Tests: throw right after this step, before any clean save (simulates a kill). */
@@ -59,8 +64,13 @@ export interface TrainSummary {
   readonly adapter: string | null;
   /** Why `auto` fell back to the CPU (the adapter error's first line); null when it did not. */
   readonly fallback: string | null;
-  /** What ended the run: the step count, the token budget or the time budget (then steps depend on the machine). */
-  readonly stopped_by: "steps" | "tokens" | "time_budget";
+  /**
+   * What ended the run: the step count, the token budget, the time budget (then steps depend on the machine), or a
+   * sweep's early-stopping rule (then val_loss and val_bpb are those of the evaluation it stopped at).
+   */
+  readonly stopped_by: "steps" | "tokens" | "time_budget" | "asha" | "median";
+  /** The early-stopping rule's reason ("rung 0 (step 10): val_loss 5.2 not in the top 1/3 of 1 trial (cutoff 4.8)"); null otherwise. */
+  readonly stop_reason: string | null;
   readonly resumed_from: number | null;
 }
 
@@ -137,13 +147,36 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
     log(`resumed from ${ck} at step ${step}`);
   }
   metrics.truncateAfter(step);
+  // The latest evaluation so far (before a resume: the one at the checkpoint's step, if any), so the end does not
+  // evaluate a step twice.
+  let lastEval: { step: number; val_loss: number; val_bpb: number | null } | null = null;
+  for (const l of metrics.read()) if ("val_loss" in l) lastEval = { step: l.step, val_loss: l.val_loss!, val_bpb: typeof l.val_bpb === "number" ? l.val_bpb : null };
+  const stopper = o.earlyStop ? new TrialStopper(o.earlyStop.params, o.earlyStop.peers, tc.steps) : null;
+  let stopReason: string | null = null;
+  if (stopper) {
+    const es = o.earlyStop!.params;
+    const rule = es.method === "asha" ? `grace ${es.grace}, reduction ${es.reduction}` : `grace ${es.grace}, min_trials ${es.min_trials}`;
+    const peers = o.earlyStop!.peers.length;
+    log(`early stop: ${es.method} on ${es.metric} (${rule}) against ${peers} earlier trial${peers === 1 ? "" : "s"}`);
+    if (stopper.inert) log(`early stop: ${stopper.inert}`);
+    else if (!(tc.eval_every > 0) || !existsSync(valFile)) log(`early stop: never applies, ${tc.eval_every > 0 ? "there is no val split" : "eval_every is 0"} (it decides at evaluations)`);
+    stopper.restore(readMetricHistory(metrics.file, es.metric));
+    // A run killed after its stop decision resumes at that evaluation: decide it again (the same decision).
+    if (resumedFrom !== null && stopper.last?.step === step) {
+      const d = stopper.decide();
+      if (d.stop) {
+        stopReason = d.reason ?? stopper.name;
+        log(`early stop (${stopper.name}) at step ${step} of ${tc.steps}: ${stopReason}`);
+      }
+    }
+  }
 
   const timeBudgetMs = parseDuration(tc.time_budget);
   const t0 = performance.now() - elapsedBefore;
   let lastCkptAt = performance.now();
   let lastCkpt: string | null = ck;
   let trainLoss = NaN;
-  let stoppedBy: TrainSummary["stopped_by"] = "steps";
+  let stoppedBy: TrainSummary["stopped_by"] = stopReason !== null ? stopper!.name : "steps";
   let trainMs = 0;
   let trainTokens = 0;
   const tokensPerStep = B * T * tc.grad_accum;
@@ -157,7 +190,7 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
     lastCkptAt = performance.now();
   };
 
-  while (step < tc.steps) {
+  while (step < tc.steps && stopReason === null) {
     // One macrotask turn per step: on the CPU backend a step only awaits microtasks, so without this a Ctrl-C
     // (the abort signal) and the UI's timers would wait for the whole run.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -228,6 +261,15 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
         o.metric?.("val_loss", ev.val_loss, step);
         if (ev.val_bpb !== null) o.metric?.("val_bpb", ev.val_bpb, step);
         log(`step ${step}: train ${trainLoss.toFixed(4)} val ${ev.val_loss.toFixed(4)}${ev.val_bpb !== null ? ` (${ev.val_bpb.toFixed(3)} bpb)` : ""}`);
+        lastEval = { step, ...ev };
+        if (stopper) {
+          const d = stopper.report(step, (stopper.metric === "val_bpb" ? ev.val_bpb : ev.val_loss) ?? Number.NaN);
+          if (d.stop) {
+            stoppedBy = stopper.name;
+            stopReason = d.reason ?? stopper.name;
+            log(`early stop (${stopper.name}) at step ${step} of ${tc.steps}: ${stopReason}`);
+          } else if (d.rung !== undefined && d.reason) log(`${stopper.name}: ${d.reason}`);
+        }
       }
     }
     const byMinutes = tc.checkpoint_minutes > 0 && performance.now() - lastCkptAt >= tc.checkpoint_minutes * 60_000;
@@ -236,8 +278,9 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
   }
 
   await save();
-  const ev = await evaluate();
-  if (ev) {
+  // An evaluation at this very step (an early stop, a budget reached at an eval step) is the final one.
+  const ev = lastEval?.step === step ? { val_loss: lastEval.val_loss, val_bpb: lastEval.val_bpb } : await evaluate();
+  if (ev && lastEval?.step !== step) {
     metrics.append({ step, ...ev, val_bpb: ev.val_bpb ?? NaN });
     o.metric?.("val_loss", ev.val_loss, step);
     if (ev.val_bpb !== null) o.metric?.("val_bpb", ev.val_bpb, step);
@@ -259,9 +302,11 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
     adapter: dev.kind === "webgpu" ? (dev.backend.adapterName ?? null) : null,
     fallback: facts.fallback,
     stopped_by: stoppedBy,
+    stop_reason: stopReason,
     resumed_from: resumedFrom,
   };
-  const stopped = stoppedBy === "steps" ? "" : ` (stopped by ${stoppedBy === "tokens" ? `tokens ${tc.tokens}` : `time_budget ${tc.time_budget}`})`;
+  const by = stoppedBy === "tokens" ? `tokens ${tc.tokens}` : stoppedBy === "time_budget" ? `time_budget ${tc.time_budget}` : stoppedBy;
+  const stopped = stoppedBy === "steps" ? "" : ` (stopped by ${by})`;
   log(`done: ${step} of ${tc.steps} steps${stopped}${facts.fallback !== null ? " on the CPU (no WebGPU adapter)" : ""}, val ${ev?.val_loss.toFixed(4) ?? "n/a"}${ev?.val_bpb != null ? ` (${ev.val_bpb.toFixed(3)} bpb)` : ""}, ${summary.tokens_per_s.toFixed(0)} tok/s`);
   await writeOutputs(o.outDir, model, cfg, summary);
   copyFileSync(metrics.file, join(o.outDir, "metrics.jsonl"));
