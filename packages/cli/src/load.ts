@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
 import type { StageDef, StageKind, StageRegistry } from "@lathe/engine";
-import { loadRecipe, planContexts, RecipeError, type LoadedRecipe, type PlanContext } from "@lathe/recipe";
+import { loadRecipe, planContexts, RecipeError, type LoadedRecipe, type PlanContext, type Recipe } from "@lathe/recipe";
 import { closest, UsageError } from "./args.ts";
 import { kindsUntil, latestProducer, planTrial, RECIPE_META, recipeKinds } from "./plan.ts";
 import { stageRegistry } from "./registry.ts";
@@ -21,6 +21,8 @@ export interface PlannedRecipe {
   readonly kinds: readonly StageKind<PlanContext>[];
   /** Every stage of every trial, upstream first. */
   readonly graph: readonly StageDef[];
+  /** The recipe the trials vary (defaults applied; its sweep kept): sweep.scaling.predict applies to it. */
+  readonly base: Recipe;
 }
 
 export interface LoadOptions {
@@ -86,7 +88,7 @@ export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions
   const contexts = planContexts(loaded);
   await registry.load(kinds);
   const graph = (await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)))).flat();
-  return { file, shown, contexts, end, kinds, graph };
+  return { file, shown, contexts, end, kinds, graph, base: loaded.recipe };
 }
 
 /**
@@ -164,15 +166,18 @@ export function modelStageIds(recipe: PlannedRecipe, ctx: PlanContext): { model:
   return { model: ctx.id(model.name), tokenizer: ctx.id(tokenizer.name) };
 }
 
-/** The trial to use for a single-model command (sample, export): the only one, or the one --trial names. */
-export function pickTrial(command: string, recipe: PlannedRecipe, trial: string | undefined): PlanContext {
+/**
+ * The trial to use for a single-model command (sample, export): the only one, or the one --trial names. `why` adds
+ * to the error of a sweep without --trial (why sweep.select could not choose: trials/select.ts chooseTrial).
+ */
+export function pickTrial(command: string, recipe: PlannedRecipe, trial: string | undefined, why?: string): PlanContext {
   const prefix = (ctx: PlanContext) => ctx.id("x").slice(0, -1).replace(/\/$/, "");
   if (trial === undefined) {
     if (recipe.contexts.length === 1) return recipe.contexts[0];
     throw new UsageError(
       command,
       undefined,
-      `${recipe.shown} is a sweep of ${recipe.contexts.length} trials`,
+      `${recipe.shown} is a sweep of ${recipe.contexts.length} trials${why ? ` and ${why}` : ""}`,
       `pick one with --trial, e.g. --trial ${prefix(recipe.contexts[0])} (trials: ${recipe.contexts.map(prefix).join(", ")})`,
     );
   }

@@ -4,7 +4,8 @@ import { resolve } from "node:path";
 import { exportHf } from "@lathe/model";
 import { exportContainer, exportGguf, imageTag } from "@lathe/serve";
 import type { ParsedArgs } from "../args.ts";
-import { loadPlanned, modelStageIds, pickTrial, recipePath } from "../load.ts";
+import { loadPlanned, modelStageIds, recipePath } from "../load.ts";
+import { chooseTrial } from "../trials/select.ts";
 import type { Workspace } from "../workspace.ts";
 import { ensureBuilt } from "./ensure.ts";
 
@@ -12,7 +13,7 @@ export async function exportCommand(ws: Workspace, args: ParsedArgs, signal: Abo
   const o = args.options;
   const file = recipePath(ws, "export", args.positionals.recipe as string);
   const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], untilProducer: "model", command: "export" });
-  const ctx = pickTrial("export", recipe, o.trial as string | undefined);
+  const ctx = await chooseTrial(ws, "export", recipe, o.trial as string | undefined, (o.set as string[] | undefined) ?? []);
   const { model: train, tokenizer: tok } = modelStageIds(recipe, ctx);
   const dirs = await ensureBuilt(ws, "export", recipe, [train, tok], { signal });
   const name = ctx.recipe.name || file.replace(/^.*\//, "").replace(/\.ya?ml$/, "");

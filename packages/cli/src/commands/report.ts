@@ -1,6 +1,6 @@
 // `lathe report <recipe> [--out file.html]`: one self-contained HTML page of a sweep, from what is in the cache (it
-// builds nothing): loss curves of every trial, the trial table, the eval report card, a scaling fit when the sweep
-// varies model size over three or more values, and samples. The page loads nothing from the network.
+// builds nothing): loss curves of every trial, the trial table (the sweep.select choice marked), the eval report card,
+// a scaling fit (sweep.scaling's, else one when the sweep varies model size over three or more values), and samples. The page loads nothing from the network.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { mergeCards, type ReportCard } from "@lathe/eval";
@@ -14,7 +14,7 @@ import type { TrialData } from "../trials/load.ts";
 import type { TrialTable } from "../trials/table.ts";
 import { formatBytes } from "../ui/format.ts";
 import type { Workspace } from "../workspace.ts";
-import { compareTable, unbuiltNote } from "./compare.ts";
+import { compareTable, specScaling, unbuiltNote } from "./compare.ts";
 import { recipeName } from "./models.ts";
 
 /** "trial-2 (train.lr=0.01)": the trial and the parameters that differ, for the report card's columns. */
@@ -52,12 +52,16 @@ export function reportInput(table: TrialTable, trials: readonly TrialData[], sca
 
 export async function reportCommand(ws: Workspace, args: ParsedArgs): Promise<number> {
   const { recipe, table, trials } = await compareTable(ws, "report", args);
-  let scaling: ScalingInput | undefined;
-  try {
-    scaling = scalingFromTrials(trials);
-  } catch (e) {
-    if (!(e instanceof sweep.SweepInputError || e instanceof sweep.TooFewPointsError)) throw e;
-    process.stderr.write(`lathe report: no scaling fit: ${e.message}\n`);
+  // sweep.scaling's fit when the recipe asks for one, else a power law when the sweep varies size over 3+ values.
+  let { scaling, error } = specScaling("report", recipe, trials);
+  if (error) process.stderr.write(error);
+  else if (recipe.contexts[0]?.recipe.sweep.scaling.fit === "none") {
+    try {
+      scaling = scalingFromTrials(trials);
+    } catch (e) {
+      if (!(e instanceof sweep.SweepInputError || e instanceof sweep.TooFewPointsError)) throw e;
+      process.stderr.write(`lathe report: no scaling fit: ${e.message}\n`);
+    }
   }
   const html = renderReport(reportInput(table, trials, scaling, new Date().toISOString()));
   const out = resolve((args.options.out as string | undefined) ?? join("export", `${recipeName(recipe)}.html`));

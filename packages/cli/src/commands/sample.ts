@@ -2,7 +2,8 @@
 // settings default to the recipe's train.sample section.
 import { sample } from "@lathe/model";
 import type { ParsedArgs } from "../args.ts";
-import { loadPlanned, modelStageIds, pickTrial, recipePath } from "../load.ts";
+import { loadPlanned, modelStageIds, recipePath } from "../load.ts";
+import { chooseTrial } from "../trials/select.ts";
 import type { Workspace } from "../workspace.ts";
 import { ensureBuilt } from "./ensure.ts";
 
@@ -10,7 +11,7 @@ export async function sampleCommand(ws: Workspace, args: ParsedArgs, signal: Abo
   const o = args.options;
   const file = recipePath(ws, "sample", args.positionals.recipe as string);
   const recipe = await loadPlanned(ws, file, { sets: (o.set as string[] | undefined) ?? [], untilProducer: "model", command: "sample" });
-  const ctx = pickTrial("sample", recipe, o.trial as string | undefined);
+  const ctx = await chooseTrial(ws, "sample", recipe, o.trial as string | undefined, (o.set as string[] | undefined) ?? []);
   const { model: train, tokenizer: tok } = modelStageIds(recipe, ctx);
   const dirs = await ensureBuilt(ws, "sample", recipe, [train, tok], { signal });
   // Flags override the recipe's train.sample settings (what the sample stage uses).

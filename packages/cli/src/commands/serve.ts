@@ -2,7 +2,8 @@
 // OpenAI-compatible API (/v1/models, /v1/completions, /v1/chat/completions, streaming, /health, /metrics) and a chat
 // page at / (streaming chat, and a blind side-by-side comparison whose votes go to the ratings file `lathe rate` and
 // `lathe eval` share), on 127.0.0.1 unless told otherwise, until Ctrl-C. Model ids are the names `lathe eval` uses
-// for its columns ("train", "trial-2/train", "brown-gpt/train"). LATHE_API_KEY (or --api-key) guards /v1.
+// for its columns ("train", "trial-2/train", "brown-gpt/train"). LATHE_API_KEY (or --api-key) guards /v1. A sweep
+// serves every trial, or only its sweep.select choice when it has one and a trial is built (--trial overrides).
 import { join } from "node:path";
 import { decoderEngine, latheChatTemplate, startServer, type ServingEngine } from "@lathe/serve";
 import { loadTokenizer, type Tokenizer } from "@lathe/tokenizer";
@@ -11,6 +12,7 @@ import type { Workspace } from "../workspace.ts";
 import { ensureBuilt } from "./ensure.ts";
 import { planModels, recipeName } from "./models.ts";
 import { defaultRatingsFile } from "./rate.ts";
+import { selectedTrial, selectionNote } from "../trials/select.ts";
 
 /** The special tokens a chat template needs; a tokenizer without them serves chat as plain completion. */
 const CHAT_TOKENS = ["<|user|>", "<|assistant|>", "<|end|>"];
@@ -25,6 +27,14 @@ export async function serveCommand(ws: Workspace, args: ParsedArgs, signal: Abor
     const prefix = `${o.trial as string}/`;
     models = models.filter((m) => m.model.startsWith(prefix));
     if (models.length === 0) throw new UsageError("serve", o.trial as string, `no trial "${o.trial}"`, "give a trial prefix such as trial-2, or leave --trial out to serve every trial");
+  } else {
+    // A sweep with sweep.select serves its selected trial; without one (or with no built trial), every trial.
+    for (const recipe of new Set(models.map((m) => m.recipe))) {
+      const chosen = await selectedTrial(ws, "serve", recipe, (o.set as string[] | undefined) ?? []);
+      if (!chosen) continue;
+      process.stderr.write(`lathe serve: ${recipeName(recipe)}: ${selectionNote(chosen)}\n`);
+      models = models.filter((m) => m.recipe !== recipe || m.ctx === recipe.contexts[chosen.index]);
+    }
   }
   const port = (o.port as number | undefined) ?? 8080;
   if (port < 0 || port > 65535) throw new UsageError("serve", String(port), `--port must be 0..65535, got ${port}`, "write e.g. --port 8080 (0 picks a free port)");

@@ -21,6 +21,8 @@ export interface ScalingInput {
   readonly prediction?: { readonly x: number; readonly loss: number; readonly label?: string };
   /** More lines of text under the chart (a Chinchilla fit's compute-optimal N and D, ...). */
   readonly notes?: readonly string[];
+  /** The text instead of the power-law line and prediction (a Chinchilla fit's five constants; trials/scaling.ts). */
+  readonly lines?: readonly string[];
 }
 
 const lossAt = (fit: ScalingInput["fit"], x: number) => fit.E + fit.A * x ** -fit.alpha;
@@ -52,6 +54,7 @@ export function scalingChart(s: ScalingInput): ChartData {
 
 /** The fit as text: "L(x) = 1.82 + 410·x^−0.34", with 90% intervals when known. */
 export function scalingText(s: ScalingInput): string[] {
+  if (s.lines) return [...s.lines, ...(s.notes ?? [])];
   const f = s.fit;
   const g = (v: number) => Number(v.toPrecision(3)).toString();
   const iv = (k: "E" | "A" | "alpha") => (f.intervals ? ` [${g(f.intervals[k].lo)}, ${g(f.intervals[k].hi)}]` : "");

@@ -20,6 +20,8 @@ table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
 table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
 td.best { background: var(--best); font-weight: 600; }
+tr.selected td:first-child { font-weight: 600; }
+tr.selected td:first-child::after { content: " ★"; color: var(--accent); }
 td.status-failed { color: #b3261e; }
 td.status-not-built, td.status-stopped-early { color: var(--muted); }
 tr.group th { background: #f4f6f8; text-transform: uppercase; font-size: 11px; letter-spacing: .05em; color: var(--muted); }

@@ -31,7 +31,8 @@ export function trialTableHtml(t: TrialTable): string {
         const cls = [c.kind === "text" ? "" : "num", best[j]!.has(i) ? "best" : "", c.key === "status" ? `status-${String(v).replace(/\s+/g, "-")}` : ""].filter(Boolean).join(" ");
         return `<td data-v="${esc(sortValue(v))}"${cls ? ` class="${cls}"` : ""}>${esc(formatCell(c, v))}</td>`;
       });
-      return `<tr>${cells.join("")}</tr>`;
+      const sel = t.selected?.trial === r.trial ? ` class="selected" title="${esc(t.selected!.note)}"` : "";
+      return `<tr${sel}>${cells.join("")}</tr>`;
     })
     .join("\n");
   return `<table class="trials sortable" id="trial-table"><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;

@@ -23,6 +23,8 @@ export interface TrialTable {
   readonly columns: readonly TableColumn[];
   /** Values by column key; null where a trial has none (not built, no eval). */
   readonly rows: readonly Readonly<Record<string, CellValue>>[];
+  /** The trial sweep.select chooses, and why (trials/select.ts), when the recipe has a select and a trial is built. */
+  readonly selected?: { readonly trial: string; readonly note: string };
 }
 
 const lower = { kind: "metric", higherIsBetter: false } as const;

@@ -48,35 +48,38 @@ const close = (got: Float32Array, want: Float32Array) => {
 const devices: [string, Device | null][] = [["cpu", await getDevice({ backend: "cpu" })], ["webgpu", await testDevice()]];
 
 describe.each(models)("a µP gpt at 4x its base width (%s)", (_, section) => {
-  test.each(devices)("decodes on %s with the training forward's logits", async (_name, dev) => {
-    if (!dev) return; // testDevice printed why
-    const { cfg, weights, logits } = await fixture(section);
-    const dir = mkdtempSync(join(tmpdir(), "lathe-mup-"));
-    writeSafetensors(join(dir, "model.safetensors"), weights);
-    writeFileSync(join(dir, "config.json"), JSON.stringify(cfg));
-    const dec = await loadDecoder({ trainDir: dir, device: dev, maxSequences: 2, pageSize: 4, prefillChunk: 4 });
-    try {
-      // Prompt ids[0..k) and greedy: the first event's logits are those after the prompt's last token.
-      for (const k of [1, 5, T]) {
-        dec.add([...ids.slice(0, k)], { maxTokens: 1, logits: true });
-        const events = [];
-        while (events.length === 0) events.push(...(await dec.step()));
-        close(events[0].logits!, logits.subarray((k - 1) * V, k * V));
+  for (const [name, dev] of devices) {
+    // testDevice printed why when there is no adapter
+    test.skipIf(dev === null)(`decodes on ${name} with the training forward's logits`, async () => {
+      if (dev === null) throw new Error("unreachable: skipped without a device");
+      const { cfg, weights, logits } = await fixture(section);
+      const dir = mkdtempSync(join(tmpdir(), "lathe-mup-"));
+      writeSafetensors(join(dir, "model.safetensors"), weights);
+      writeFileSync(join(dir, "config.json"), JSON.stringify(cfg));
+      const dec = await loadDecoder({ trainDir: dir, device: dev, maxSequences: 2, pageSize: 4, prefillChunk: 4 });
+      try {
+        // Prompt ids[0..k) and greedy: the first event's logits are those after the prompt's last token.
+        for (const k of [1, 5, T]) {
+          dec.add([...ids.slice(0, k)], { maxTokens: 1, logits: true });
+          const events = [];
+          while (events.length === 0) events.push(...(await dec.step()));
+          close(events[0].logits!, logits.subarray((k - 1) * V, k * V));
+        }
+      } finally {
+        await dec.close();
       }
-    } finally {
-      await dec.close();
-    }
   }, 120_000);
 
   test("folded into a standard model for export keeps its logits", async () => {
-    const { cfg, weights, logits } = await fixture(section);
-    const folded = foldMup(cfg, weights);
-    expect(folded.cfg).toMatchObject({ parametrization: "standard", base_width: 16 });
-    close(hostLogits(cfg, weights), logits);
-    close(hostLogits(folded.cfg, folded.weights), logits);
-    expect(folded.weights.get("h.0.attn.c_attn.weight")!.data[0]).toBeCloseTo(weights.get("h.0.attn.c_attn.weight")!.data[0] * 0.5, 6); // q × 1/sqrt(4)
-    expect(folded.weights.get("ln_f.weight")!.data[0]).toBeCloseTo(0.25, 6); // ones × 1/4
-  });
+      const { cfg, weights, logits } = await fixture(section);
+      const folded = foldMup(cfg, weights);
+      expect(folded.cfg).toMatchObject({ parametrization: "standard", base_width: 16 });
+      close(hostLogits(cfg, weights), logits);
+      close(hostLogits(folded.cfg, folded.weights), logits);
+      expect(folded.weights.get("h.0.attn.c_attn.weight")!.data[0]).toBeCloseTo(weights.get("h.0.attn.c_attn.weight")!.data[0] * 0.5, 6); // q × 1/sqrt(4)
+      expect(folded.weights.get("ln_f.weight")!.data[0]).toBeCloseTo(0.25, 6); // ones × 1/4
+    });
+  }
 });
 
 test("the Hugging Face export of a µP model carries the folded weights", async () => {

@@ -13,6 +13,9 @@ import { MetricsLog } from "../train/metrics.ts";
 import { AdamW } from "../train/optimizer.ts";
 import { forwardLoss, SimulatedCrash, trainModel } from "../train/trainer.ts";
 
+/** The WebGPU device, or null (testDevice printed why) — WebGPU tests skip without one. */
+const gpu = await testDevice();
+
 const pack = bytePackDir(PANGRAMS.repeat(20), PANGRAMS.repeat(3));
 const tiny = { kind: "gpt", n_layer: 2, n_head: 2, d_model: 16, context: 16, dropout: 0.1 };
 const train = { backend: "cpu", batch_size: 4, steps: 12, warmup_steps: 2, lr: 3e-3, weight_decay: 0.1, eval_every: 5, eval_batches: 2, checkpoint_every: 4, checkpoint_minutes: 0, grad_accum: 2 };
@@ -62,13 +65,11 @@ describe("µP training", () => {
     for (const [k, t] of weights(whole.outDir)) expect(w.get(k)!.data).toEqual(t.data);
   });
 
-  test("away from its base width follows the CPU loss curve on WebGPU (two lr groups, two param buffers)", async () => {
-    const gpu = await testDevice();
-    if (!gpu) return; // testDevice printed why
+  test.skipIf(gpu === null)("away from its base width follows the CPU loss curve on WebGPU (two lr groups, two param buffers)", async () => {
     const model = { ...tiny, d_model: 32, base_width: 8, parametrization: "mup", dropout: 0 };
     const [cpu, web] = [dirs(), dirs()];
     await trainModel({ model, train, seed: 2, packDir: pack, ...cpu });
-    await trainModel({ model, train: { ...train, backend: "webgpu" }, seed: 2, packDir: pack, ...web, device: gpu });
+    await trainModel({ model, train: { ...train, backend: "webgpu" }, seed: 2, packDir: pack, ...web, device: gpu! });
     const [a, b] = [lossCurve(cpu.scratchDir), lossCurve(web.scratchDir)];
     expect(b).toHaveLength(12);
     b.forEach((l, i) => expect(Math.abs(l - a[i])).toBeLessThan(1e-3));
