@@ -301,3 +301,20 @@ test("an output hardlinked to an input file is stored as a private copy; one lin
   writeFileSync(input, "edited!!"); // in place, same inode
   expect(readFileSync(join(user!, "copy.txt"), "utf8")).toBe("original");
 });
+
+test("a stage whose key another build holds waits without its slot: other ready stages run meanwhile", async () => {
+  const a = stage("a", { params: { text: "a" } });
+  const b = stage("b", { params: { text: "b" } });
+  const [pa] = await plan([a], { cacheDir, root });
+  // Another build (a live holder: this process, under another token) holds a's key.
+  const { acquireLock } = await import("./lock.ts");
+  const other = await acquireLock(join(cacheDir, "locks", `${pa!.key}.lock`));
+  const order: string[] = [];
+  const building = build([a, b], { cacheDir, root, concurrency: 1, onEvent: (e) => e.type === "stage-done" && order.push(e.id) });
+  await Bun.sleep(300);
+  expect(order).toEqual(["b"]); // with one slot, b ran while a waited for the lock
+  other.release();
+  const summary = await building;
+  expect(summary.ok).toBe(true);
+  expect(order).toEqual(["b", "a"]);
+});

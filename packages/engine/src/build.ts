@@ -14,7 +14,7 @@ import { StageFailedError } from "./errors.ts";
 import { removeTree, uniqueSuffix, writeJsonAtomic } from "./fs-util.ts";
 import { topoOrder, upstreamIds } from "./graph.ts";
 import { computeKeys, type KeyedStage } from "./keys.ts";
-import { acquireLock } from "./lock.ts";
+import { acquireLock, tryLock, type Lock } from "./lock.ts";
 import { explainMiss } from "./plan.ts";
 import { redactUrl } from "./queue/job.ts";
 import { RemoteCache } from "./remote/remote-cache.ts";
@@ -82,6 +82,15 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
   let gpuRunning = 0;
   let outstanding = 0; // running stages + dedup waiters
   let stopReason: string | null = null;
+  /** Stages whose key another build holds: told once, then the scheduler looks again every 100 ms. */
+  const lockWaitNoted = new Set<string>();
+  let repumpTimer: ReturnType<typeof setTimeout> | null = null;
+  const repumpSoon = (): void => {
+    repumpTimer ??= setTimeout(() => {
+      repumpTimer = null;
+      pump();
+    }, 100);
+  };
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const remote = opts.remote
@@ -158,12 +167,27 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
         const gpu = !remoteRun && (def.resource ?? "cpu") === "gpu";
         const slot = remoteRun ? 0 : 1;
         if (slot > 0 && (running >= concurrency || (gpu && gpuRunning >= gpuSlots))) continue;
+        // Another build holds this key: wait without a slot, so other ready stages can use it, and look again soon.
+        let lock: Lock | undefined;
+        if (slot > 0) {
+          const got = tryLock(store.lockPath(ks.key));
+          if (!("lock" in got)) {
+            if (!lockWaitNoted.has(def.id)) {
+              lockWaitNoted.add(def.id);
+              const h = got.holder;
+              emit({ type: "stage-log", id: def.id, line: `waiting for another build of this stage${h ? ` (pid ${h.pid} on ${h.host})` : ""}`, replay: false });
+            }
+            repumpSoon();
+            continue;
+          }
+          lock = got.lock;
+        }
         pending.splice(i--, 1);
         running += slot;
         outstanding++;
         if (gpu) gpuRunning++;
         state.get(def.id)!.status = "running";
-        const p = runStage(ks);
+        const p = runStage(ks, lock);
         byKey.set(ks.key, p);
         void p.then((r) => {
           running -= slot;
@@ -185,22 +209,22 @@ export async function build(graph: readonly StageDef[], opts: BuildOptions): Pro
   };
 
   /** Never rejects (the scheduler waits on it): any error becomes a failed StageResult. */
-  const runStage = async (ks: KeyedStage): Promise<StageResult> => {
+  const runStage = async (ks: KeyedStage, held?: Lock): Promise<StageResult> => {
     const t = performance.now();
     try {
-      return await runStageUnguarded(ks);
+      return await runStageUnguarded(ks, held);
     } catch (e) {
       return fail(ks, new StageFailedError(ks.def.id, ks.key, errorText(e), { cause: e }).message, t);
     }
   };
 
   /** Lock, recheck, run in a private dir, publish. */
-  const runStageUnguarded = async (ks: KeyedStage): Promise<StageResult> => {
+  const runStageUnguarded = async (ks: KeyedStage, held?: Lock): Promise<StageResult> => {
     const id = ks.def.id;
     const tWait = performance.now();
-    let lock;
+    let lock = held;
     try {
-      lock = await acquireLock(store.lockPath(ks.key), {
+      lock ??= await acquireLock(store.lockPath(ks.key), {
         signal: abort.signal,
         onWait: (h) => emit({ type: "stage-log", id, line: `waiting for another build of this stage${h ? ` (pid ${h.pid} on ${h.host})` : ""}`, replay: false }),
       });

@@ -30,6 +30,21 @@ export interface Lock {
   release(): void;
 }
 
+/**
+ * One attempt: the lock, or (when a live process holds it) that holder. A stale lock is broken first. The scheduler
+ * uses this so a stage whose key another build holds waits without taking a slot.
+ */
+export function tryLock(file: string): { readonly lock: Lock } | { readonly holder: LockHolder | null } {
+  mkdirSync(dirname(file), { recursive: true });
+  for (;;) {
+    const token = uniqueSuffix();
+    if (tryCreate(file, { pid: process.pid, host: HOST, token, since: Date.now(), start: MY_START })) return { lock: hold(file, token) };
+    const holder = readHolder(file);
+    if (!isStale(file, holder)) return { holder };
+    breakLock(file, holder);
+  }
+}
+
 /** Take the lock, waiting (polling) while a live process holds it. Rejects if signal aborts while waiting. */
 export async function acquireLock(file: string, opts: { signal?: AbortSignal; onWait?(holder: LockHolder | null): void } = {}): Promise<Lock> {
   mkdirSync(dirname(file), { recursive: true });
