@@ -20,6 +20,7 @@ describe("loadRecipe", () => {
       early_stop: { method: "none", metric: "val_loss", grace: 200, reduction: 3, min_trials: 3 },
       select: { metric: "", mode: "min" },
       scaling: { fit: "none", metric: "val_loss", predict: {}, flops: 0 },
+      limit: 1000,
     });
     expect(recipe.eval as unknown).toEqual({ split: "auto", max_docs: 0, samples: 3 });
     expect(recipe.serve).toEqual({ host: "127.0.0.1", port: 8080, max_tokens: 256 });

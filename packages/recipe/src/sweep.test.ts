@@ -114,3 +114,8 @@ describe("random draws", () => {
     for (const c of ["a", "b", "c"]) expect(Math.abs(xs.filter((x) => x === c).length / 3000 - 1 / 3)).toBeLessThan(0.04);
   });
 });
+
+test("a sweep that expands to more trials than sweep.limit is one error at the sweep, naming both numbers", async () => {
+  const e = await loadFixture({ "x.yaml": "sweep:\n  limit: 3\n  grid:\n    seed: [1, 2]\n    train.lr: [0.1, 0.2]\n" }).catch((x: unknown) => x);
+  expect((e as Error).message).toContain("/sweep makes 4 trials, more than sweep.limit (3). Hint: sweep fewer values, use sweep.random with a smaller n, or raise sweep.limit (at most 10000).");
+});

@@ -88,8 +88,9 @@ export function planSweep(schema: RecipeSchema, recipe: Recipe, index: LocIndex,
 
   const random = randomPoints(schema, recipe, index, tree, here, checkKey, issues);
   const total = grid.length * zip.length * random.length;
-  if (total > MAX_TRIALS) {
-    issues.push(makeIssue(here, "/sweep", `/sweep makes ${total} trials, more than ${MAX_TRIALS}`, "sweep fewer values, or use sweep.random with a smaller n."));
+  const limit = Math.min(sweep.limit ?? MAX_TRIALS, MAX_TRIALS);
+  if (total > limit) {
+    issues.push(makeIssue(here, "/sweep", `/sweep makes ${total} trials, more than sweep.limit (${limit})`, `sweep fewer values, use sweep.random with a smaller n, or raise sweep.limit (at most ${MAX_TRIALS}).`));
   }
   if (issues.length > 0) return { points: [], issues };
   const points = grid.flatMap((g) => zip.flatMap((z) => random.map((r) => [...g, ...z, ...r])));

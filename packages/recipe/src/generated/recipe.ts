@@ -568,6 +568,10 @@ export interface Sweep {
      */
     flops: number;
   };
+  /**
+   * The most trials the sweep may expand to; more is an error at the sweep (a grid that grew by mistake should not start a thousand trainings).
+   */
+  limit: number;
 }
 /**
  * One sampled value: either `choices` (picked uniformly) or a range `min`..`max` (uniform; `log: true` for log-uniform, `int: true` for whole numbers, both ends included).
