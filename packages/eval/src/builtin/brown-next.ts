@@ -3,7 +3,7 @@
 // taken from OTHER held-out documents, in a seeded order. Chance 0.25.
 import type { Doc } from "../tasks/types.ts";
 import { type Sentence, sentences, span, startsSentence } from "./sentences.ts";
-import { type BuiltinTaskDef, itemRng, loaded, pickItems, placeAnswer, shuffle, tooLittleText } from "./task.ts";
+import { type BuiltinTaskDef, fourChoice, itemRng, pickItems, placeAnswer, shuffle, tooLittleText } from "./task.ts";
 
 export const CONTEXT_WORDS = [20, 60] as const;
 export const ENDING_WORDS = [5, 40] as const;
@@ -95,23 +95,6 @@ export const brownNext: BuiltinTaskDef = {
       if (ds) docs.push({ context: c.context, ...placeAnswer(c.ending.text, ds, rng) });
     }
     if (docs.length === 0) throw tooLittleText("brown_next", heldOut.length, `needs a ${CONTEXT_WORDS[0]}-${CONTEXT_WORDS[1]} word run of sentences followed by one, and 3 endings from other documents`);
-    return loaded(
-      {
-        task: "brown_next",
-        output_type: "multiple_choice",
-        doc_to_text: "{{context}}",
-        doc_to_choice: "choices", // a column: a list of strings (no rendering, so quotes in choices are safe)
-        doc_to_target: "label", // a column: the index of the right choice
-        target_delimiter: " ",
-        num_fewshot: 0,
-        metric_list: [
-          { metric: "acc", aggregation: "mean", higher_is_better: true },
-          { metric: "acc_norm", aggregation: "mean", higher_is_better: true },
-        ],
-        metadata: { version: 1, about: brownNext.about, seed, limit },
-      },
-      docs,
-      0.25,
-    );
+    return fourChoice("brown_next", "{{context}}", docs, { about: brownNext.about, seed, limit });
   },
 };

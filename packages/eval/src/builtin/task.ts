@@ -84,3 +84,28 @@ export function tooLittleText(name: string, docs: number, need: string): Builtin
 export function loaded(config: LoadedTask["config"], docs: readonly Doc[], chance: number): LoadedTask {
   return { config, source: `builtin:${config.task}`, docs, fewshotDocs: [], chance };
 }
+
+/**
+ * A four-choice task over docs with `choices` (a list of strings) and `label` columns, scored by acc and acc_norm
+ * (chance 0.25). The columns are named, not templated, so quotes in choices are safe.
+ */
+export function fourChoice(task: string, docToText: string, docs: readonly Doc[], metadata: Readonly<Record<string, unknown>>): LoadedTask {
+  return loaded(
+    {
+      task,
+      output_type: "multiple_choice",
+      doc_to_text: docToText,
+      doc_to_choice: "choices",
+      doc_to_target: "label",
+      target_delimiter: " ",
+      num_fewshot: 0,
+      metric_list: [
+        { metric: "acc", aggregation: "mean", higher_is_better: true },
+        { metric: "acc_norm", aggregation: "mean", higher_is_better: true },
+      ],
+      metadata: { version: 1, ...metadata },
+    },
+    docs,
+    0.25,
+  );
+}

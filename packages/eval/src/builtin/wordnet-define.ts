@@ -3,7 +3,7 @@
 // definitions of other such words of the same part of speech, seeded. Needs no held-out text. Chance 0.25.
 import { isHeldOutWord, normalizeWord, readWordNet, type Synset, WORDNET_FILES, type WordNetFile } from "@lathe/data";
 import type { Doc } from "../tasks/types.ts";
-import { type BuiltinTaskDef, itemRng, loaded, pickItems, placeAnswer, shuffle, tooLittleText } from "./task.ts";
+import { type BuiltinTaskDef, fourChoice, itemRng, pickItems, placeAnswer, shuffle, tooLittleText } from "./task.ts";
 
 const POS_NAME: Record<WordNetFile, string> = { noun: "noun", verb: "verb", adj: "adjective", adv: "adverb" };
 
@@ -61,23 +61,6 @@ export const wordnetDefine: BuiltinTaskDef = {
       const ds = shuffle([...picked].slice(1), rng);
       docs.push({ word: c.word, pos: POS_NAME[c.pos], ...placeAnswer(c.definition, ds, rng) });
     }
-    return loaded(
-      {
-        task: "wordnet_define",
-        output_type: "multiple_choice",
-        doc_to_text: 'Question: What does "{{word}}" mean?\nAnswer:',
-        doc_to_choice: "choices", // a column: a list of strings (no rendering, so quotes in choices are safe)
-        doc_to_target: "label", // a column: the index of the right choice
-        target_delimiter: " ",
-        num_fewshot: 0,
-        metric_list: [
-          { metric: "acc", aggregation: "mean", higher_is_better: true },
-          { metric: "acc_norm", aggregation: "mean", higher_is_better: true },
-        ],
-        metadata: { version: 1, about: wordnetDefine.about, seed, limit },
-      },
-      docs,
-      0.25,
-    );
+    return fourChoice("wordnet_define", 'Question: What does "{{word}}" mean?\nAnswer:', docs, { about: wordnetDefine.about, seed, limit });
   },
 };
