@@ -30,7 +30,7 @@ lap("registry");
 const kinds = until === undefined ? recipeKinds(registry, writtenSections(loaded)) : kindsUntil(registry, until);
 await registry.load(kinds);
 lap("importStages");
-const all = (await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)))).flat();
+const all = (await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)))).flat().map((s) => s.def);
 const graph = until === undefined ? all : upstreamOf(all, contexts.map((c) => c.id(until)));
 lap("planStages");
 const ws = findWorkspace();

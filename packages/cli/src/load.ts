@@ -2,10 +2,10 @@
 // and optionally cut the graph down to what some target stages need.
 import { existsSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
-import type { StageDef, StageKind, StageRegistry } from "@lathe/engine";
+import type { PlannedDef, StageDef, StageKind, StageRegistry } from "@lathe/engine";
 import { loadRecipe, planContexts, RecipeError, type LoadedRecipe, type PlanContext, type Recipe } from "@lathe/recipe";
 import { closest, UsageError } from "./args.ts";
-import { kindsUntil, latestProducer, planTrial, RECIPE_META, recipeKinds } from "./plan.ts";
+import { holders, kindsUntil, latestProducer, planTrial, RECIPE_META, recipeKinds } from "./plan.ts";
 import { stageRegistry } from "./registry.ts";
 import { allRecipes, type Workspace } from "./workspace.ts";
 
@@ -21,6 +21,8 @@ export interface PlannedRecipe {
   readonly kinds: readonly StageKind<PlanContext>[];
   /** Every stage of every trial, upstream first. */
   readonly graph: readonly StageDef[];
+  /** Each trial's stages with the artifacts they hold, in the order of contexts. */
+  readonly trials: readonly (readonly PlannedDef[])[];
   /** The recipe the trials vary (defaults applied; its sweep kept): sweep.scaling.predict applies to it. */
   readonly base: Recipe;
 }
@@ -87,8 +89,8 @@ export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions
   const kinds = until === undefined ? own : kindsUntil(registry, until);
   const contexts = planContexts(loaded);
   await registry.load(kinds);
-  const graph = (await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)))).flat();
-  return { file, shown, contexts, end, kinds, graph, base: loaded.recipe };
+  const trials = await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)));
+  return { file, shown, contexts, end, kinds, graph: trials.flat().map((s) => s.def), trials, base: loaded.recipe };
 }
 
 /**
@@ -158,12 +160,16 @@ export function checkStageId(command: string, recipe: PlannedRecipe, id: string)
   );
 }
 
-/** The stage of one trial that holds the model (the recipe's latest producer of "model"), and its tokenizer stage. */
-export function modelStageIds(recipe: PlannedRecipe, ctx: PlanContext): { model: string; tokenizer: string } {
-  const model = latestProducer(recipe.kinds, "model");
-  const tokenizer = latestProducer(recipe.kinds, "tokenizer");
-  if (!model || !tokenizer) throw new Error(`${recipe.shown}: planned without a model stage (plan it with untilProducer: "model")`);
-  return { model: ctx.id(model.name), tokenizer: ctx.id(tokenizer.name) };
+/**
+ * The stage of one trial that holds the model (its latest: a fine-tuning stage's policy when the recipe has them,
+ * else train), every stage holding a model (`models`, upstream first), and its tokenizer stage.
+ */
+export function modelStageIds(recipe: PlannedRecipe, ctx: PlanContext): { model: string; models: string[]; tokenizer: string } {
+  const stages = recipe.trials[recipe.contexts.indexOf(ctx)] ?? [];
+  const models = holders(stages, "model");
+  const tokenizer = holders(stages, "tokenizer").at(-1);
+  if (models.length === 0 || !tokenizer) throw new Error(`${recipe.shown}: planned without a model stage (plan it with untilProducer: "model")`);
+  return { model: models.at(-1)!, models, tokenizer };
 }
 
 /**

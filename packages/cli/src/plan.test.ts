@@ -8,7 +8,7 @@ import { UsageError } from "./args.ts";
 import { loadPlanned, writtenSections } from "./load.ts";
 import { StageRegistry, type StageKind } from "@lathe/engine";
 import { loadRecipe, planContexts, RecipeError, type PlanContext } from "@lathe/recipe";
-import { latestProducer, planTrial, recipeKinds } from "./plan.ts";
+import { holders, latestProducer, planTrial, recipeKinds } from "./plan.ts";
 import { stageRegistry } from "./registry.ts";
 import { findWorkspace } from "./workspace.ts";
 
@@ -61,7 +61,37 @@ describe("the stage registry", () => {
     const loaded = await loadRecipe(join(FIXTURES, "tiny-model.yaml"));
     const ctx = { ...planContexts(loaded)[0]!, id: (n: string) => `trial-9/${n}` };
     const graph = await planTrial(r, ctx, kinds);
-    expect(graph.at(-1)!.inputs).toEqual({ model: { stage: "trial-9/train" }, tokenizer: { stage: "trial-9/tokenizer" } });
+    expect(graph.at(-1)!.def.inputs).toEqual({ model: { stage: "trial-9/train" }, tokenizer: { stage: "trial-9/tokenizer" } });
+  });
+
+  test("a kind planning a chain of stages hands its consumers the output it names, and each stage's artifacts are kept", async () => {
+    const def = (id: string, input: string) => ({ id, kind: "test.chain", version: "1", params: {}, inputs: { model: { stage: input } }, run: async () => {} });
+    const chain: StageKind<PlanContext> = {
+      name: "chain", kind: "test.chain", reads: ["finetune"], wantedBy: ["finetune"], consumes: { model: "model" }, produces: ["model"],
+      load: async () => ({
+        plan: () => { throw new Error("planChain is used"); },
+        planChain: (ctx, _id, inputs, earlier) => {
+          expect(earlier.map((e) => e.def.id)).toContain(inputs.model!);
+          const a = def(ctx.id("a"), inputs.model!);
+          const critic = def(ctx.id("critic"), a.id);
+          const b = def(ctx.id("b"), a.id);
+          return { defs: [a, critic, b], output: b.id, artifacts: { [critic.id]: ["critic"] } };
+        },
+        run: async () => {},
+      }),
+    };
+    const toy: StageKind<PlanContext> = {
+      name: "after", kind: "test.after", reads: [], wantedBy: ["finetune"], consumes: { model: "model" }, produces: [],
+      load: async () => ({ plan: (_c, id, inputs) => ({ ...def(id, inputs.model!), kind: "test.after" }), run: async () => {} }),
+    };
+    const r = new StageRegistry<PlanContext>().register(...registry.kinds.filter((k) => ["collect", "clean", "tokenizer", "pack", "train"].includes(k.name)), chain, toy);
+    const loaded = await loadRecipe(join(FIXTURES, "tiny-model.yaml"));
+    const ctx = planContexts(loaded)[0]!;
+    const stages = await planTrial(r, ctx, recipeKinds(r, new Set(["finetune"])));
+    expect(stages.map((s) => s.def.id).slice(-4)).toEqual(["a", "critic", "b", "after"]);
+    expect(stages.at(-1)!.def.inputs).toEqual({ model: { stage: "b" } });
+    expect(holders(stages, "model")).toEqual(["train", "a", "b"]);
+    expect(holders(stages, "critic")).toEqual(["critic"]);
   });
 
   test("a kind that consumes an artifact nobody produces before it is a RegistryError naming both", () => {

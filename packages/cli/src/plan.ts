@@ -1,7 +1,7 @@
 // The planner: which stages one recipe trial plans, and their StageDefs. Everything pipeline-shaped (the stage
 // names, where a recipe ends, --to choices, which stage holds the model) is derived from the stage registry
 // (registry.ts), never listed here. Implementations load lazily: `--to clean` never loads the model package.
-import type { StageDef, StageKind, StageRegistry } from "@lathe/engine";
+import type { PlannedDef, StageKind, StageRegistry } from "@lathe/engine";
 import type { PlanContext } from "@lathe/recipe";
 
 /** Top-level recipe keys that are not sections a stage reads. */
@@ -28,7 +28,15 @@ export function latestProducer(kinds: readonly StageKind<PlanContext>[], artifac
   return kinds.findLast((k) => k.produces.includes(artifact));
 }
 
-/** All stages of one trial, upstream first. */
-export function planTrial(registry: StageRegistry<PlanContext>, ctx: PlanContext, kinds: readonly StageKind<PlanContext>[]): Promise<StageDef[]> {
-  return registry.plan(ctx, kinds, (name) => ctx.id(name));
+/** All stages of one trial, upstream first, with the artifacts each holds. */
+export function planTrial(registry: StageRegistry<PlanContext>, ctx: PlanContext, kinds: readonly StageKind<PlanContext>[]): Promise<PlannedDef[]> {
+  return registry.planStages(ctx, kinds, (name) => ctx.id(name));
+}
+
+/**
+ * The ids of one trial's stages holding `artifact`, upstream first ("model": the pretrained model, then each
+ * fine-tuning stage's policy). The last is the one sample, export, serve and eval use.
+ */
+export function holders(stages: readonly PlannedDef[], artifact: string): string[] {
+  return stages.filter((s) => s.artifacts.includes(artifact)).map((s) => s.def.id);
 }

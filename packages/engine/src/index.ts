@@ -9,7 +9,7 @@ export { plan } from "./plan.ts";
 export { formatChange, formatValue } from "./explain.ts";
 
 /** Stage kinds: what a package contributes to a planner (reads, consumes, produces, how to load it). */
-export { StageRegistry, RegistryError, type StageKind, type StageImpl } from "./registry.ts";
+export { StageRegistry, RegistryError, type StageKind, type StageImpl, type StageChain, type PlannedDef } from "./registry.ts";
 
 /** Graph checks and pictures. */
 export { topoOrder, upstreamIds } from "./graph.ts";

@@ -12,8 +12,30 @@ export interface StageImpl<C> {
    * that produces it. Params come only from the sections the kind `reads`; the def's run must be `run` below.
    */
   plan(ctx: C, id: string, inputs: Readonly<Record<string, string>>): StageDef;
+  /**
+   * Instead of plan(), for a kind that expands to several stages (a list of fine-tuning stages, one evaluation per
+   * model): its defs, and which one the kind's consumers read. `earlier` is every stage planned before it in this
+   * pipeline, with the artifacts each holds.
+   */
+  planChain?(ctx: C, id: string, inputs: Readonly<Record<string, string>>, earlier: readonly PlannedDef[]): StageChain;
   /** Runs one stage of this kind: a function of its params and inputs only (a remote worker calls it by kind). */
   run(sc: StageContext): Promise<void>;
+}
+
+/** Several stages planned by one kind: `output` is the id of the one whose output the kind's consumers read. */
+export interface StageChain {
+  readonly defs: readonly StageDef[];
+  readonly output: string;
+  /** Artifacts held by a def, by id, where they differ from the kind's `produces` (a reward model in a policy chain). */
+  readonly artifacts?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A stage already planned in this pipeline, and the artifacts its output holds. */
+export interface PlannedDef {
+  readonly def: StageDef;
+  /** The kind's name ("train", "finetune"). */
+  readonly kind: string;
+  readonly artifacts: readonly string[];
 }
 
 export interface StageKind<C = unknown> {
@@ -32,6 +54,10 @@ export interface StageKind<C = unknown> {
   /** One line for help texts. */
   readonly summary?: string;
   load(): Promise<StageImpl<C>>;
+}
+
+function single(def: StageDef): StageChain {
+  return { defs: [def], output: def.id };
 }
 
 /** The registry could not do what was asked (a duplicate kind, an artifact nobody produces, an unknown stage). */
@@ -116,13 +142,24 @@ export class StageRegistry<C = unknown> {
 
   /** The StageDefs of the selected kinds for one pipeline, upstream first; `id` names a stage of this pipeline. */
   async plan(ctx: C, selected: readonly StageKind<C>[], id: (name: string) => string): Promise<StageDef[]> {
-    const out: StageDef[] = [];
+    return (await this.planStages(ctx, selected, id)).map((p) => p.def);
+  }
+
+  /** As plan(), with the artifacts each stage holds (what a caller looking for "the models" of a pipeline reads). */
+  async planStages(ctx: C, selected: readonly StageKind<C>[], id: (name: string) => string): Promise<PlannedDef[]> {
+    const out: PlannedDef[] = [];
+    const outputOf = new Map<string, string>(); // kind name → the id its consumers read
     for (const k of selected) {
       const inputs: Record<string, string> = {};
-      for (const [input, artifact] of Object.entries(k.consumes)) inputs[input] = id(this.producer(selected, k, artifact)!.name);
-      const def = (await this.impl(k)).plan(ctx, id(k.name), inputs);
-      if (def.kind !== k.kind) throw new RegistryError(`stage kind ${k.kind} planned a stage of kind ${def.kind}. Hint: plan() must return its own kind`);
-      out.push(def);
+      for (const [input, artifact] of Object.entries(k.consumes)) inputs[input] = outputOf.get(this.producer(selected, k, artifact)!.name)!;
+      const impl = await this.impl(k);
+      const chain: StageChain = impl.planChain ? impl.planChain(ctx, id(k.name), inputs, out) : single(impl.plan(ctx, id(k.name), inputs));
+      if (!chain.defs.some((d) => d.id === chain.output)) throw new RegistryError(`stage kind ${k.kind} names ${chain.output} as its output but planned no such stage. Hint: output must be the id of one of its defs`);
+      for (const def of chain.defs) {
+        if (def.kind !== k.kind) throw new RegistryError(`stage kind ${k.kind} planned a stage of kind ${def.kind}. Hint: plan() must return its own kind`);
+        out.push({ def, kind: k.name, artifacts: chain.artifacts?.[def.id] ?? k.produces });
+      }
+      outputOf.set(k.name, chain.output);
     }
     return out;
   }
