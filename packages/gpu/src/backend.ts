@@ -5,6 +5,7 @@ import type { AdamWClip, AdamWParams, DType, FloatDType, HeadDims, MatmulDims, M
 import type { RnnDims } from "./kernels/lstm/reference.ts";
 import type { HalfOp } from "./kernels/elementwise-f16/reference.ts";
 import type { PagedDims } from "./kernels/paged-attention/reference.ts";
+import type { GroupedDims, MoeGateMode } from "./kernels/moe/reference.ts";
 
 /** An opaque device buffer (a typed array on the CPU backend, a pooled GPUBuffer on WebGPU). */
 export interface Buf {
@@ -111,6 +112,26 @@ export interface Backend {
    * (B,V), each row with its temperature (B) (<= 0: greedy), topK i32 (B), topP (B) and uniform (B) in [0,1).
    */
   sampleRows(tokens: Buf, logprob: Buf, logits: Buf, temperature: Buf, topK: Buf, topP: Buf, uniform: Buf, B: number, V: number): void;
+
+  /**
+   * Mixture of experts (kernels/moe; letters N tokens, E experts, k picks per token, C channels, S = E*capacity
+   * slots, M gathered rows). moeRoute: gates (N,k), experts i32 (N,k), probs (N,E) from logits (N,E); the two
+   * backwards overwrite dlogits (N,E) from one output's gradient each.
+   */
+  moeRoute(gates: Buf, experts: Buf, probs: Buf, logits: Buf, N: number, E: number, k: number, mode: MoeGateMode): void;
+  moeGatesBackward(dlogits: Buf, dgates: Buf, gates: Buf, experts: Buf, logits: Buf, N: number, E: number, k: number, mode: MoeGateMode): void;
+  moeProbsBackward(dlogits: Buf, dprobs: Buf, probs: Buf, logits: Buf, N: number, E: number, mode: MoeGateMode): void;
+  /** rowOf i32 (E*capacity), slotOf i32 (N,k), counts i32 (E): stable counting sort of experts i32 (N,k), no backward. */
+  moeDispatch(rowOf: Buf, slotOf: Buf, counts: Buf, experts: Buf, N: number, k: number, E: number, capacity: number): void;
+  /** out (M,C) = x (N,C)[rowOf[m]], zero rows for ids outside [0,N); the backward overwrites dx (N,C). */
+  moeGather(out: Buf, x: Buf, rowOf: Buf, M: number, N: number, C: number): void;
+  moeGatherBackward(dx: Buf, dout: Buf, rowOf: Buf, M: number, N: number, C: number): void;
+  /** out (E,R,O) = x (E,R,I) · w (E,I,O) + bias (E,O) per expert; backward outputs overwritten, null skips. */
+  groupedMatmul(out: Buf, x: Buf, w: Buf, bias: Buf | null, d: GroupedDims): void;
+  groupedMatmulBackward(dx: Buf | null, dw: Buf | null, dbias: Buf | null, dout: Buf, x: Buf, w: Buf, d: GroupedDims): void;
+  /** out (N,C) = sum over j of gates[n,j]·y (S,C)[slotOf[n,j]]; backward dy (S,C), dgates (N,k) overwritten, null skips. */
+  moeCombine(out: Buf, y: Buf, slotOf: Buf, gates: Buf, N: number, k: number, S: number, C: number): void;
+  moeCombineBackward(dy: Buf | null, dgates: Buf | null, dout: Buf, y: Buf, slotOf: Buf, gates: Buf, N: number, k: number, S: number, C: number): void;
 
   dropout(out: Buf, x: Buf, n: number, p: number, seed: number): void;
   dropoutBackward(dx: Buf, dout: Buf, n: number, p: number, seed: number): void;

@@ -24,6 +24,7 @@ import * as mm from "./cpu/matmul.ts";
 import * as attn from "./kernels/attention/reference.ts";
 import * as paged from "./kernels/paged-attention/reference.ts";
 import * as sample from "./kernels/sample/reference.ts";
+import * as moe from "./kernels/moe/reference.ts";
 
 type F = Float32Array;
 type I = Int32Array;
@@ -108,6 +109,18 @@ export function createCpuBackend(): Backend {
     kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWriteRef(f(q), f(kc), f(vc), f(qkv), i(pt), i(seq), i(pos), d, base),
     pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttentionRef(f(out), f(q), f(kc), f(vc), i(pt), i(seq), i(pos), d),
     sampleRows: (tok, lp, logits, t, k, p, u, B, V) => sample.sampleRowsRef(i(tok), f(lp), f(logits), f(t), i(k), f(p), f(u), B, V),
+
+    moeRoute: (gates, ex, probs, logits, N, E, k, mode) => moe.moeRouteForwardRef(f(gates), i(ex), f(probs), f(logits), N, E, k, mode),
+    moeGatesBackward: (dl, dg, gates, ex, logits, N, E, k, mode) => moe.moeGatesBackwardRef(f(dl), f(dg), f(gates), i(ex), f(logits), N, E, k, mode),
+    moeProbsBackward: (dl, dp, probs, logits, N, E, mode) => moe.moeProbsBackwardRef(f(dl), f(dp), f(probs), f(logits), N, E, mode),
+    moeDispatch: (rowOf, slotOf, counts, ex, N, k, E, cap) => moe.moeDispatchRef(i(rowOf), i(slotOf), i(counts), i(ex), N, k, E, cap),
+    moeGather: (out, x, rowOf, M, N, C) => moe.moeGatherForwardRef(f(out), f(x), i(rowOf), M, N, C),
+    moeGatherBackward: (dx, dout, rowOf, M, N, C) => moe.moeGatherBackwardRef(f(dx), f(dout), i(rowOf), M, N, C),
+    groupedMatmul: (out, x, w, bias, d) => moe.groupedMatmulForwardRef(f(out), f(x), f(w), fo(bias), d),
+    groupedMatmulBackward: (dx, dw, db, dout, x, w, d) => moe.groupedMatmulBackwardRef(fo(dx), fo(dw), fo(db), f(dout), f(x), f(w), d),
+    moeCombine: (out, y, slotOf, gates, N, k, S, C) => moe.moeCombineForwardRef(f(out), f(y), i(slotOf), f(gates), N, k, S, C),
+    moeCombineBackward: (dy, dg, dout, y, slotOf, gates, N, k, S, C) =>
+      moe.moeCombineBackwardRef(fo(dy), fo(dg), f(dout), f(y), i(slotOf), f(gates), N, k, S, C),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForwardRef(f(out), f(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackwardRef(f(dx), f(dout), n, p, seed),

@@ -16,6 +16,7 @@ export { estimateMemory, checkFits, type TensorSpec, type MemoryEstimate, type B
 /** Differentiable ops and autograd. */
 export { ops, F16_OPS, type MatmulOptions, type AttentionOptions, type CrossEntropyOptions, type TokenScores } from "./ops/index.ts";
 export type { KvWriteOptions, PagedRows, SampleParams, SampledRows } from "./ops/index.ts";
+export type { GroupedMatmulOptions, MoeDispatch, MoeGateMode, MoeRoute } from "./ops/index.ts";
 export type { PagedDims } from "./kernels/paged-attention/reference.ts";
 export { backward, gradEnabled, noGrad, zeroGrad } from "./autograd.ts";
 

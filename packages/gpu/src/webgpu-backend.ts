@@ -26,6 +26,7 @@ import * as mm from "./kernels/matmul/matmul.ts";
 import * as attn from "./kernels/attention/attention.ts";
 import * as paged from "./kernels/paged-attention/paged-attention.ts";
 import * as sample from "./kernels/sample/sample.ts";
+import * as moe from "./kernels/moe/moe.ts";
 
 const g = (b: Buf): GpuBuf => b as unknown as GpuBuf;
 const go = (b: Buf | null): GpuBuf | null => (b === null ? null : (b as unknown as GpuBuf));
@@ -120,6 +121,18 @@ export async function createWebGpuBackend(opts: AcquireOptions = {}): Promise<We
     kvWrite: (q, kc, vc, qkv, pt, seq, pos, d, base) => paged.kvWrite(rt, g(q), g(kc), g(vc), g(qkv), g(pt), g(seq), g(pos), d, base),
     pagedAttention: (out, q, kc, vc, pt, seq, pos, d) => paged.pagedAttention(rt, g(out), g(q), g(kc), g(vc), g(pt), g(seq), g(pos), d),
     sampleRows: (tok, lp, logits, t, k, p, u, B, V) => sample.sampleRows(rt, g(tok), g(lp), g(logits), g(t), g(k), g(p), g(u), B, V),
+
+    moeRoute: (gates, ex, probs, logits, N, E, k, mode) => moe.moeRouteForward(rt, g(gates), g(ex), g(probs), g(logits), N, E, k, mode),
+    moeGatesBackward: (dl, dg, gates, ex, logits, N, E, k, mode) => moe.moeGatesBackward(rt, g(dl), g(dg), g(gates), g(ex), g(logits), N, E, k, mode),
+    moeProbsBackward: (dl, dp, probs, logits, N, E, mode) => moe.moeProbsBackward(rt, g(dl), g(dp), g(probs), g(logits), N, E, mode),
+    moeDispatch: (rowOf, slotOf, counts, ex, N, k, E, cap) => moe.moeDispatch(rt, g(rowOf), g(slotOf), g(counts), g(ex), N, k, E, cap),
+    moeGather: (out, x, rowOf, M, N, C) => moe.moeGatherForward(rt, g(out), g(x), g(rowOf), M, N, C),
+    moeGatherBackward: (dx, dout, rowOf, M, N, C) => moe.moeGatherBackward(rt, g(dx), g(dout), g(rowOf), M, N, C),
+    groupedMatmul: (out, x, w, bias, d) => moe.groupedMatmulForward(rt, g(out), g(x), g(w), go(bias), d),
+    groupedMatmulBackward: (dx, dw, db, dout, x, w, d) => moe.groupedMatmulBackward(rt, go(dx), go(dw), go(db), g(dout), g(x), g(w), d),
+    moeCombine: (out, y, slotOf, gates, N, k, S, C) => moe.moeCombineForward(rt, g(out), g(y), g(slotOf), g(gates), N, k, S, C),
+    moeCombineBackward: (dy, dg, dout, y, slotOf, gates, N, k, S, C) =>
+      moe.moeCombineBackward(rt, go(dy), go(dg), g(dout), g(y), g(slotOf), g(gates), N, k, S, C),
 
     dropout: (out, x, n, p, seed) => drop.dropoutForward(rt, g(out), g(x), n, p, seed),
     dropoutBackward: (dx, dout, n, p, seed) => drop.dropoutBackward(rt, g(dx), g(dout), n, p, seed),

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Json, StageContext, StageDef, StageImpl } from "@lathe/engine";
 import { DEVICE_ENV } from "@lathe/gpu";
 import { type PlanContext, type Recipe, withSectionDefaults } from "@lathe/recipe";
-import { modelSectionDefaults, parseDuration, resolveTrainConfig, type SampleConfig } from "./config.ts";
+import { modelSectionDefaults, parseDuration, planModelChecks, resolveTrainConfig, type SampleConfig } from "./config.ts";
 import { writeFileAtomic } from "./io/atomic.ts";
 import { generate } from "./infer/sample.ts";
 import { type EarlyStopParams, earlyStopParams } from "./train/early-stop.ts";
@@ -24,6 +24,7 @@ export type TrainParams = {
 
 export const trainStage: StageImpl<PlanContext> = {
   plan(ctx, id, inputs) {
+    planModelChecks(ctx); // the model's cross-field checks, at the recipe's file:line:col, before any stage runs
     const { sample: _sample, ...trainSection } = resolveTrainConfig(ctx.recipe.train);
     const model = keyedModel(modelSectionDefaults(ctx.recipe.model));
     const earlyStop = earlyStopParams(withSectionDefaults<Recipe["sweep"]>("sweep", ctx.recipe.sweep).early_stop);

@@ -21,6 +21,16 @@ const rnd = (dev: Device, shape: number[], std = 1, name = "x"): Tensor => dev.r
 const ids = (dev: Device, n: number, V: number, salt: number, shape = [n]): Tensor =>
   dev.tensor(Int32Array.from({ length: n }, (_, i) => (i * 7 + salt * 3 + ((i * i) % 5)) % V), shape, { name: "ids" });
 
+/** Router logits (N,E): each row a rotated ladder 0.4 apart (ascending or descending) plus noise under 0.1. */
+const ladder = (dev: Device, N: number, E: number): Tensor =>
+  dev.tensor(Float32Array.from({ length: N * E }, (_, i) => {
+    const [n, e] = [Math.floor(i / E), i % E];
+    return (((e + n) % E) - E / 2) * 0.4 * (n % 2 ? -1 : 1) + 0.09 * Math.sin(i * 1.7 + seedCounter);
+  }), [N, E], { ...g, name: "logits" });
+/** An i32 index map (shape, M entries) into [0,K): -1 every third entry, repeats elsewhere. */
+const idx = (dev: Device, M: number, K: number, salt: number, shape = [M]): Tensor =>
+  dev.tensor(Int32Array.from({ length: M }, (_, i) => (i % 3 === 1 ? -1 : (i * 7 + salt) % K)), shape, { name: "index" });
+
 function reset(): void {
   seedCounter = 1;
 }
@@ -127,6 +137,38 @@ export function opCases(): OpCase[] {
     const name = `rowScale ${[...lead, D].join("x")}`;
     cases.push({ name, inputs: (d) => [rnd(d, [...lead, D]), rnd(d, lead)], run: ([x, s]) => ops.rowScale(x, s) });
   }
+  // Mixture of experts. Router logits are a rotated ladder 0.4 apart, so a finite-difference step never changes
+  // the top-k picks (and with them the dispatch); index maps include -1 (empty or dropped) and repeated entries.
+  for (const [N, E, k] of [[1, 3, 1], [5, 7, 3], [9, 4, 4]]) {
+    for (const mode of ["softmax", "sigmoid"] as const) {
+      cases.push({ name: `moeRoute gates ${N}x${E} k${k} ${mode}`, inputs: (d) => [ladder(d, N, E)], run: ([l]) => ops.moeRoute(l, k, mode).gates });
+      cases.push({ name: `moeRoute probs ${N}x${E} k${k} ${mode}`, inputs: (d) => [ladder(d, N, E)], run: ([l]) => ops.moeRoute(l, k, mode).probs });
+    }
+  }
+  for (const [N, M, C] of [[1, 2, 3], [5, 9, 4], [6, 4, 17]]) {
+    cases.push({ name: `moeGather ${N}x${C} into ${M}`, inputs: (d) => [rnd(d, [N, C]), idx(d, M, N, 3)], run: ([x, r]) => ops.moeGather(x, r) });
+  }
+  for (const [E, R, I, O, bias] of [[1, 1, 1, 1, false], [2, 3, 5, 4, true], [3, 1, 7, 6, false], [2, 16, 64, 64, true]] as const) {
+    cases.push({
+      name: `groupedMatmul ${E}x${R}x${I}x${O}${bias ? " + bias" : ""}`,
+      inputs: (d) => [rnd(d, [E, R, I]), rnd(d, [E, I, O], 0.5), ...(bias ? [rnd(d, [E, O])] : [])],
+      run: ([x, w, b]) => ops.groupedMatmul(x, w, { bias: b ?? null }),
+    });
+  }
+  for (const [N, k, S, C] of [[1, 1, 2, 3], [3, 2, 5, 4], [6, 1, 4, 7]]) {
+    cases.push({ name: `moeCombine ${N}x${k} from ${S}x${C}`, inputs: (d) => [rnd(d, [S, C]), idx(d, N * k, S, 5, [N, k]), rnd(d, [N, k])], run: ([y, s, g]) => ops.moeCombine(y, s, g) });
+  }
+  cases.push({
+    name: "moe layer: route, dispatch over capacity, gather, groupedMatmul, combine",
+    inputs: (d) => [rnd(d, [6, 5]), ladder(d, 6, 4), rnd(d, [4, 5, 3], 0.5)],
+    run: ([x, l, w]) => {
+      const [E, R] = [4, 3];
+      const { gates, experts } = ops.moeRoute(l, 2, "softmax");
+      const { rowOf, slotOf } = ops.moeDispatch(experts, E, R);
+      const ye = ops.groupedMatmul(ops.reshape(ops.moeGather(x, rowOf), [E, R, 5]), w);
+      return ops.moeCombine(ops.reshape(ye, [E * R, 3]), slotOf, gates);
+    },
+  });
   // Each case draws its inputs from its own seed range, so every backend sees the same numbers.
   return cases.map((c, k) => ({
     ...c,

@@ -12,6 +12,7 @@ import { rowScale } from "./rowscale.ts";
 import { kvWrite, pagedAttention } from "./paged-attention.ts";
 import { sampleRows } from "./sample.ts";
 import { gru, lstm } from "./rnn.ts";
+import { groupedMatmul, moeCombine, moeDispatch, moeGather, moeRoute } from "./moe.ts";
 import { fmt } from "./util.ts";
 
 /** Ops with f16-storage support (f32 math inside, output in the input's dtype). */
@@ -51,6 +52,8 @@ export const ops = {
   logSigmoid: guard("logSigmoid", logSigmoid), rowScale: guard("rowScale", rowScale),
   kvWrite: guard("kvWrite", kvWrite), pagedAttention: guard("pagedAttention", pagedAttention),
   sampleRows: guard("sampleRows", sampleRows),
+  moeRoute: guard("moeRoute", moeRoute), moeDispatch: guard("moeDispatch", moeDispatch), moeGather: guard("moeGather", moeGather),
+  groupedMatmul: guard("groupedMatmul", groupedMatmul), moeCombine: guard("moeCombine", moeCombine),
 } as const;
 
 export type { MatmulOptions } from "./basic.ts";
@@ -58,3 +61,4 @@ export type { AttentionOptions, CrossEntropyOptions, GeluMlpOptions } from "./nn
 export type { TokenScores } from "./logprobs.ts";
 export type { KvWriteOptions, PagedRows } from "./paged-attention.ts";
 export type { SampleParams, SampledRows } from "./sample.ts";
+export type { GroupedMatmulOptions, MoeDispatch, MoeGateMode, MoeRoute } from "./moe.ts";

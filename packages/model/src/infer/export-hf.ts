@@ -1,9 +1,13 @@
-// Export a trained `gpt` (learned positions, LayerNorm, GELU) as a Hugging Face GPT2LMHeadModel directory:
-// model.safetensors with HF GPT-2 names (Lathe already stores linear weights (in, out) like GPT-2's Conv1D),
-// config.json and tokenizer.json (the tokenizer stage's tokenizer.hf.json). A µP model's query and readout
-// multipliers, which GPT-2's config cannot express, are folded into c_attn and ln_f first (mup/fold.ts): exact.
+// Export a trained `gpt` (learned positions, LayerNorm, GELU, dense) as a Hugging Face GPT2LMHeadModel directory:
+// model.safetensors with HF GPT-2 names (Lathe's names are GPT-2's under `transformer.`, and Lathe already stores
+// linear weights (in, out) like GPT-2's Conv1D), config.json and tokenizer.json (the tokenizer stage's
+// tokenizer.hf.json). The tensors are the model's description (arch/describe.ts) with biases: a bias-free model's
+// become zeros. A µP model's query and readout multipliers, which GPT-2's config cannot express, are folded into
+// c_attn and ln_f first (mup/fold.ts): exact. GPT-2's layout has no experts, so a mixture-of-experts model is refused.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeHfTokenizerConfig } from "@lathe/tokenizer";
+import { describeArch } from "../arch/describe.ts";
 import { type GptConfig, mlpHidden } from "../config.ts";
 import { CheckpointError, ModelConfigError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
@@ -20,45 +24,27 @@ export interface ExportHfOptions {
 /** Why a config cannot be a GPT2LMHeadModel, or null when it can. */
 export function hfIncompatibility(cfg: ReturnType<typeof readTrainedConfig>): { pointer: string; value: unknown; hint: string } | null {
   if (cfg.kind !== "gpt") return { pointer: "/model/kind", value: cfg.kind, hint: "Hugging Face export supports kind: gpt only" };
+  if (cfg.moe) return { pointer: "/model/moe", value: cfg.moe, hint: "GPT-2's layout has no experts; Hugging Face export needs a dense model (no model.moe)" };
   if (cfg.pos !== "learned") return { pointer: "/model/pos", value: cfg.pos, hint: "GPT-2 uses learned positions; set pos: learned" };
   if (cfg.norm !== "layernorm") return { pointer: "/model/norm", value: cfg.norm, hint: "GPT-2 uses LayerNorm; set norm: layernorm" };
   if (cfg.mlp !== "gelu") return { pointer: "/model/mlp", value: cfg.mlp, hint: "GPT-2 uses a GELU MLP; set mlp: gelu" };
   return null;
 }
 
-/** HF GPT-2 tensors from Lathe's (same layout; missing biases become zeros). */
+/** HF GPT-2 name of a Lathe tensor: the same under `transformer.`, but the head. */
+export const hfName = (name: string): string => (name.startsWith("lm_head.") ? name : `transformer.${name}`);
+
+/** HF GPT-2 tensors from Lathe's: every tensor of the description with biases, missing biases as zeros. */
 export function toHfTensors(cfg: GptConfig, w: TensorMap): TensorMap {
   const out: TensorMap = new Map();
-  const C = cfg.d_model;
-  const F = mlpHidden(C, cfg.mlp_ratio);
-  const take = (from: string, to: string, shape: number[], zerosIfMissing = false): void => {
-    const t = w.get(from);
-    if (!t && !zerosIfMissing) throw new CheckpointError("model.safetensors", `tensor "${from}" is missing`, "the weights do not belong to this config.json");
-    const data = t ? t.data : new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new CheckpointError("model.safetensors", `"${from}" has ${data.length} values, expected [${shape}]`, "the weights do not belong to this config.json");
-    out.set(to, { data, shape });
-  };
-  take("wte.weight", "transformer.wte.weight", [cfg.vocab_size, C]);
-  take("wpe.weight", "transformer.wpe.weight", [cfg.context, C]);
-  for (let l = 0; l < cfg.n_layer; l++) {
-    const p = `h.${l}`;
-    const q = `transformer.h.${l}`;
-    take(`${p}.ln_1.weight`, `${q}.ln_1.weight`, [C]);
-    take(`${p}.ln_1.bias`, `${q}.ln_1.bias`, [C], true);
-    take(`${p}.attn.c_attn.weight`, `${q}.attn.c_attn.weight`, [C, 3 * C]);
-    take(`${p}.attn.c_attn.bias`, `${q}.attn.c_attn.bias`, [3 * C], true);
-    take(`${p}.attn.c_proj.weight`, `${q}.attn.c_proj.weight`, [C, C]);
-    take(`${p}.attn.c_proj.bias`, `${q}.attn.c_proj.bias`, [C], true);
-    take(`${p}.ln_2.weight`, `${q}.ln_2.weight`, [C]);
-    take(`${p}.ln_2.bias`, `${q}.ln_2.bias`, [C], true);
-    take(`${p}.mlp.c_fc.weight`, `${q}.mlp.c_fc.weight`, [C, F]);
-    take(`${p}.mlp.c_fc.bias`, `${q}.mlp.c_fc.bias`, [F], true);
-    take(`${p}.mlp.c_proj.weight`, `${q}.mlp.c_proj.weight`, [F, C]);
-    take(`${p}.mlp.c_proj.bias`, `${q}.mlp.c_proj.bias`, [C], true);
+  for (const p of describeArch({ ...cfg, bias: true }).params) {
+    const t = w.get(p.name);
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    if (!t && !p.name.endsWith(".bias")) throw new CheckpointError("model.safetensors", `tensor "${p.name}" is missing`, "the weights do not belong to this config.json");
+    const data = t ? t.data : new Float32Array(n); // a bias-free model's biases
+    if (data.length !== n) throw new CheckpointError("model.safetensors", `"${p.name}" has ${data.length} values, expected [${p.shape}]`, "the weights do not belong to this config.json");
+    out.set(hfName(p.name), { data, shape: [...p.shape] });
   }
-  take("ln_f.weight", "transformer.ln_f.weight", [C]);
-  take("ln_f.bias", "transformer.ln_f.bias", [C], true);
-  if (!cfg.tie_embeddings) take("lm_head.weight", "lm_head.weight", [cfg.vocab_size, C]);
   return out;
 }
 
@@ -101,4 +87,5 @@ export async function exportHf(o: ExportHfOptions): Promise<void> {
   const eot = tokJson.added_tokens?.find((t) => t.content === "<|endoftext|>")?.id ?? null;
   writeFileAtomic(join(o.outDir, "config.json"), `${JSON.stringify(hfConfig(gpt, eot), null, 2)}\n`);
   writeFileAtomic(join(o.outDir, "tokenizer.json"), tokText); // a copy the user owns (cache files are read-only)
+  writeHfTokenizerConfig(o.outDir, tokJson, { modelMaxLength: gpt.context }); // chat_template, bos/eos, specials
 }

@@ -17,6 +17,12 @@ const cases: [string, Record<string, unknown>][] = [
   ["lstm", { kind: "rnn", cell: "lstm", n_layer: 2, hidden: 8, embedding: 5, context: T }],
   ["gru", { kind: "rnn", cell: "gru", n_layer: 2, hidden: 8, context: T, tie_embeddings: true }],
   ["hybrid", { kind: "hybrid", blocks: ["recurrent", "attention", "mlp", "attention"], n_head: 2, d_model: 8, context: T, cell: "gru" }],
+  ["gpt with experts in every second block", { kind: "gpt", n_layer: 2, n_head: 2, d_model: 8, context: T, moe: { experts: 4, top_k: 2 } }],
+  [
+    "gpt with sigmoid-routed swiglu experts in every block, a shared expert, rope, rmsnorm, untied, no bias",
+    { kind: "gpt", n_layer: 2, n_head: 2, d_model: 8, context: T, pos: "rope", norm: "rmsnorm", mlp: "swiglu", tie_embeddings: false, bias: false, moe: { experts: 3, top_k: 2, every: 1, router: "sigmoid", shared_experts: 1 } },
+  ],
+  ["hybrid with experts in its second mlp block", { kind: "hybrid", blocks: ["recurrent", "attention", "mlp", "attention", "mlp"], n_head: 2, d_model: 8, context: T, moe: { experts: 4, top_k: 1 } }],
 ];
 
 describe("host inference", () => {

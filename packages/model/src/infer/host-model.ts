@@ -1,14 +1,19 @@
 // Host inference of a trained model from its weights (a safetensors map + resolved config): feeds one token at a
-// time and returns next-token logits, keeping a KV cache per attention block and (h, c) per recurrent layer.
+// time and returns next-token logits, keeping a KV cache per attention block and (h, c) per recurrent layer. The
+// blocks, their tensors and settings come from the model's description (arch/describe.ts), as for training.
 // A µP gpt (mup/rules.ts) scores attention with q·k·query/sqrt(D) and multiplies the logits by its output multiplier.
-// Dimension letters: C d_model, H heads, D head size, F mlp hidden, V vocab, Hd recurrent hidden, t position.
-import { type ModelConfig, mlpHidden } from "../config.ts";
+// A mixture-of-experts block sends the token to its top_k experts (no capacity: inference drops nothing).
+// Dimension letters: C d_model, H heads, D head size, F mlp hidden, E experts, k top_k, V vocab, Hd recurrent
+// hidden, t position.
+import { describeArch } from "../arch/describe.ts";
+import type { AttentionSpec, BlockSpec, LinearSpec, MlpSpec, MoeSpec, NormSpec, RecurrentSpec } from "../arch/types.ts";
+import type { ModelConfig } from "../config.ts";
 import type { TensorMap } from "../io/safetensors.ts";
-import { mupScales, STANDARD_SCALES } from "../mup/rules.ts";
 import { gelu, gruStep, layerNorm, lstmStep, matvec, matvecT, rmsNorm, rope, sigmoid } from "./math.ts";
 
 type Norm = (x: Float32Array) => Float32Array;
 type Step = (x: Float32Array /* (C) */, t: number) => Float32Array; // block output to add to the residual
+type Lin = (x: Float32Array) => Float32Array;
 
 export class HostModel {
   private readonly steps: Step[] = [];
@@ -16,7 +21,7 @@ export class HostModel {
   private readonly embed: Float32Array; // (V,E)
   private readonly wpe: Float32Array | null; // (T,C)
   private readonly lnF: Norm | null;
-  private readonly head: Float32Array; // (V,C)
+  private readonly head: Float32Array; // (V,W)
   private readonly headBias: Float32Array | null; // (V)
   private readonly residual: boolean;
   private readonly width: number;
@@ -30,43 +35,22 @@ export class HostModel {
     readonly config: ModelConfig,
     private readonly w: TensorMap,
   ) {
-    this.embed = this.get("wte.weight");
+    const arch = describeArch(config);
+    this.embed = this.get(arch.wte);
     this.window = config.kind === "rnn" ? Number.POSITIVE_INFINITY : config.context;
-    const V = config.vocab_size;
-    const mup = config.kind === "gpt" ? mupScales(config) : STANDARD_SCALES;
-    this.outScale = mup.output;
-    if (config.kind === "rnn") {
-      this.wpe = null;
-      this.lnF = null;
-      this.residual = false;
-      this.width = config.hidden;
-      for (let l = 0; l < config.n_layer; l++) this.steps.push(this.recurrentStep(`rnn.${l}`, config.cell, l === 0 ? config.embedding : config.hidden, config.hidden));
-      this.headBias = this.get("lm_head.bias");
-    } else {
-      const C = config.d_model;
-      this.width = C;
-      this.residual = true;
-      this.wpe = config.pos === "learned" ? this.get("wpe.weight") : null;
-      this.headBias = null;
-      const rope = config.pos === "rope" ? config.rope_base : null;
-      const F = mlpHidden(C, config.mlp_ratio);
-      const blocks = config.kind === "gpt" ? Array.from({ length: config.n_layer }, () => ["attention", "mlp"] as const).flat() : config.blocks;
-      blocks.forEach((kind, i) => {
-        const name = config.kind === "gpt" ? `h.${i >> 1}` : `h.${i}`;
-        const norm = this.norm(config.kind === "gpt" ? `${name}.ln_${(i & 1) + 1}` : `${name}.ln`);
-        let sub: Step;
-        if (kind === "attention") sub = this.attention(`${name}.attn`, C, config.n_head, rope, mup.query);
-        else if (kind === "mlp") sub = this.mlp(`${name}.mlp`, C, F, config.mlp === "swiglu");
-        else {
-          const rnn = this.recurrentStep(`${name}.rnn`, config.kind === "hybrid" ? config.cell : "lstm", C, C);
-          const proj = this.linear(`${name}.c_proj`, C, C);
-          sub = (x) => proj(rnn(x));
-        }
-        this.steps.push((x, t) => sub(norm(x), t));
-      });
-      this.lnF = this.norm("ln_f");
+    this.width = arch.width;
+    this.residual = arch.residual;
+    this.wpe = arch.wpe ? this.get(arch.wpe) : null;
+    for (const b of arch.blocks) {
+      const sub = this.block(b);
+      const norm = b.norm ? this.norm(b.norm) : null;
+      this.steps.push(norm ? (x, t) => sub(norm(x), t) : sub);
     }
-    this.head = config.tie_embeddings ? this.embed : this.get("lm_head.weight");
+    this.lnF = arch.lnF ? this.norm(arch.lnF) : null;
+    this.outScale = arch.lnF?.outScale ?? 1;
+    this.head = this.get(arch.head.weight);
+    this.headBias = arch.head.bias ? this.get(arch.head.bias) : null;
+    const V = config.vocab_size;
     if (this.head.length !== V * this.width) throw new Error(`head has ${this.head.length} values, expected ${V}x${this.width}`);
   }
 
@@ -96,24 +80,33 @@ export class HostModel {
     if (!t) throw new Error(`weights have no tensor "${name}"`);
     return t.data as Float32Array;
   }
-  private opt(name: string): Float32Array | null {
-    return (this.w.get(name)?.data as Float32Array | undefined) ?? null;
+  private opt(name: string | null): Float32Array | null {
+    return name === null ? null : ((this.w.get(name)?.data as Float32Array | undefined) ?? null);
   }
-  private norm(name: string): Norm {
-    const w = this.get(`${name}.weight`);
-    const b = this.opt(`${name}.bias`);
-    const cfg = this.config as { norm?: string };
-    return cfg.norm === "rmsnorm" ? (x) => rmsNorm(x, w) : (x) => layerNorm(x, w, b);
+  private block(b: BlockSpec): Step {
+    if (b.kind === "attention") return this.attention(b);
+    if (b.kind === "mlp") return this.mlp(b);
+    if (b.kind === "moe") return this.moe(b);
+    return this.recurrent(b);
   }
-  private linear(name: string, I: number, O: number): (x: Float32Array) => Float32Array {
-    const W = this.get(`${name}.weight`);
-    const b = this.opt(`${name}.bias`);
+  private norm(n: NormSpec): Norm {
+    const w = this.get(n.weight);
+    const b = this.opt(n.bias);
+    return n.kind === "rmsnorm" ? (x) => rmsNorm(x, w) : (x) => layerNorm(x, w, b);
+  }
+  /** x·W + b; for an expert-stacked map, expert e's slice of W (E,I,O) and b (E,O). */
+  private linear(l: LinearSpec, expert = 0): Lin {
+    const { I, O } = l;
+    const W = this.get(l.weight).subarray(expert * I * O, (expert + 1) * I * O);
+    const b = this.opt(l.bias)?.subarray(expert * O, (expert + 1) * O) ?? null;
     return (x) => matvec(new Float32Array(O), x, W, b, I, O);
   }
-  private mlp(name: string, C: number, F: number, swiglu: boolean): Step {
-    const fc = this.linear(`${name}.c_fc`, C, F);
-    const up = swiglu ? this.linear(`${name}.c_up`, C, F) : null;
-    const proj = this.linear(`${name}.c_proj`, F, C);
+  /** The feed-forward (gelu or swiglu) of an MLP, or of one expert of a stacked one. */
+  private ffn(fcSpec: LinearSpec, upSpec: LinearSpec | null, projSpec: LinearSpec, expert = 0): Lin {
+    const F = fcSpec.O;
+    const fc = this.linear(fcSpec, expert);
+    const up = upSpec ? this.linear(upSpec, expert) : null;
+    const proj = this.linear(projSpec, expert);
     return (x) => {
       const h = fc(x);
       if (up) {
@@ -123,11 +116,41 @@ export class HostModel {
       return proj(h);
     };
   }
-  private attention(name: string, C: number, H: number, ropeBase: number | null, qScale: number): Step {
-    const qkvOf = this.linear(`${name}.c_attn`, C, 3 * C);
-    const proj = this.linear(`${name}.c_proj`, C, C);
+  private mlp(m: MlpSpec): Lin {
+    return this.ffn(m.fc, m.up, m.proj);
+  }
+  /**
+   * Route to the k largest router logits (ties to the lower id); gates: softmax over the k picked logits, or their
+   * sigmoids divided by their sum; with k = 1 the picked softmax probability or sigmoid itself. out = Σ gate ·
+   * expert(x) + the shared experts' MLP.
+   */
+  private moe(m: MoeSpec): Step {
+    const { experts: E, topK: k, C } = m;
+    const router = this.linear(m.gate);
+    const experts = Array.from({ length: E }, (_, e) => this.ffn(m.fc, m.up, m.proj, e));
+    const shared = m.shared ? this.mlp(m.shared) : null;
+    return (x) => {
+      const logits = router(x); // (E)
+      const order = Array.from({ length: E }, (_, e) => e).sort((a, b) => logits[b] - logits[a] || a - b).slice(0, k);
+      const mx = logits[order[0]!]!;
+      const weights = order.map((e) => (m.router === "softmax" ? Math.exp(logits[e] - mx) : sigmoid(logits[e])));
+      // top_k 1: the gate is the expert's probability itself (Switch), not renormalized to 1
+      const total = k > 1 ? weights.reduce((a, b) => a + b, 0) : m.router === "sigmoid" ? 1 : logits.reduce((z, l) => z + Math.exp(l - mx), 0);
+      const y = shared ? shared(x) : new Float32Array(C);
+      order.forEach((e, j) => {
+        const ye = experts[e]!(x);
+        const g = weights[j]! / total;
+        for (let c = 0; c < C; c++) y[c] += g * ye[c];
+      });
+      return y;
+    };
+  }
+  private attention(a: AttentionSpec): Step {
+    const { C, nHead: H, rope: ropeBase } = a;
+    const qkvOf = this.linear(a.qkv);
+    const proj = this.linear(a.proj);
     const D = C / H;
-    const scale = qScale / Math.sqrt(D); // µP: sqrt(D0)/D
+    const scale = a.qScale / Math.sqrt(D); // µP: sqrt(D0)/D
     let keys: Float32Array[] = []; // per position (C)
     let values: Float32Array[] = [];
     this.resets.push(() => {
@@ -162,11 +185,14 @@ export class HostModel {
       return proj(y);
     };
   }
-  private recurrentStep(name: string, cell: "lstm" | "gru", I: number, Hd: number): (x: Float32Array) => Float32Array {
+  /** One LSTM/GRU step; a hybrid's recurrent block also projects back into the residual stream. */
+  private recurrent(r: RecurrentSpec): Step {
+    const { cell, I, Hd } = r;
     const G = (cell === "lstm" ? 4 : 3) * Hd;
-    const Wi = this.get(`${name}.weight_ih`);
-    const bi = this.get(`${name}.bias_ih`);
-    const Wh = this.get(`${name}.weight_hh`);
+    const Wi = this.get(r.ih.weight);
+    const bi = this.get(r.ih.bias!);
+    const Wh = this.get(r.hh);
+    const proj = r.proj ? this.linear(r.proj) : null;
     let h = new Float32Array(Hd);
     let c = new Float32Array(Hd);
     this.resets.push(() => {
@@ -177,7 +203,7 @@ export class HostModel {
       const pre = matvec(new Float32Array(G), x, Wi, bi, I, G);
       if (cell === "lstm") lstmStep(pre, h, c, Wh, Hd);
       else gruStep(pre, h, Wh, Hd);
-      return h.slice();
+      return proj ? proj(h) : h.slice();
     };
   }
 }

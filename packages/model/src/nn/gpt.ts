@@ -1,39 +1,38 @@
-// GPT: token (+ learned position) embedding, n_layer pre-norm blocks (attention, MLP), final norm, linear head
-// (tied to the token embedding by default). GPT-2 init: N(0, init_std), residual projections init_std/sqrt(2L).
-// With parametrization mup (mup/rules.ts) the hidden weights' init and lr, the queries and the head's input carry
-// µP's width multipliers; at d_model == base_width every multiplier is 1 and no op is added.
+// GPT: token (+ learned position) embedding, n_layer pre-norm blocks (attention, then an MLP or, with model.moe, a
+// mixture of experts), final norm, linear head (tied to the token embedding by default). The parameters, their init
+// (GPT-2's, or µP's multipliers: mup/rules.ts) and the blocks' settings come from the description (arch/describe.ts).
 // Dimension letters: B batch, T time, C d_model, V vocab, N rows (B*T).
 import { ops, ShapeError, type Tensor } from "@lathe/gpu";
-import { type GptConfig, mlpHidden } from "../config.ts";
+import type { ArchSpec, AttentionSpec, BlockSpec } from "../arch/types.ts";
+import { describeArch } from "../arch/describe.ts";
+import type { GptConfig } from "../config.ts";
 import { CausalSelfAttention } from "./attention.ts";
 import { dropout, type Fwd, headRows, Norm } from "./layers.ts";
-import { Mlp } from "./mlp.ts";
+import { type FeedForward, Mlp } from "./mlp.ts";
 import type { LanguageModel } from "./model.ts";
+import { MoeMlp } from "./moe.ts";
 import type { ParamStore } from "./params.ts";
-import { mupScales } from "../mup/rules.ts";
 
 /** Sees the activations of a forward by name (embed, h.0 … h.L-1, logits): the µP coordinate check reads them. */
 export type Tap = (name: string, x: Tensor) => void;
+
+/** A transformer block's feed-forward from its description: dense, or a mixture of experts. */
+export function feedForward(ps: ParamStore, spec: BlockSpec): FeedForward {
+  if (spec.kind === "mlp") return new Mlp(ps, spec);
+  if (spec.kind === "moe") return new MoeMlp(ps, spec);
+  throw new Error(`block ${spec.name} is ${spec.kind}, not a feed-forward`);
+}
 
 class Block {
   readonly ln1: Norm;
   readonly attn: CausalSelfAttention;
   readonly ln2: Norm;
-  readonly mlp: Mlp;
-  constructor(ps: ParamStore, name: string, cfg: GptConfig) {
-    const mup = mupScales(cfg);
-    const std = cfg.init_std * mup.hiddenInit; // every weight matrix of a block is hidden (both dims grow with width)
-    const residStd = std / Math.sqrt(2 * cfg.n_layer);
-    const lrScale = mup.hiddenLr;
-    this.ln1 = new Norm(ps, `${name}.ln_1`, cfg.d_model, cfg.norm, cfg.bias);
-    this.attn = new CausalSelfAttention(ps, `${name}.attn`, {
-      C: cfg.d_model, nHead: cfg.n_head, bias: cfg.bias, rope: cfg.pos === "rope" ? cfg.rope_base : null,
-      dropout: cfg.dropout, std, residStd, lrScale, qScale: mup.query,
-    });
-    this.ln2 = new Norm(ps, `${name}.ln_2`, cfg.d_model, cfg.norm, cfg.bias);
-    this.mlp = new Mlp(ps, `${name}.mlp`, {
-      C: cfg.d_model, F: mlpHidden(cfg.d_model, cfg.mlp_ratio), kind: cfg.mlp, bias: cfg.bias, dropout: cfg.dropout, std, residStd, lrScale,
-    });
+  readonly mlp: FeedForward;
+  constructor(ps: ParamStore, attn: AttentionSpec, ffn: BlockSpec) {
+    this.ln1 = new Norm(ps, attn.norm!);
+    this.attn = new CausalSelfAttention(ps, attn);
+    this.ln2 = new Norm(ps, ffn.norm!);
+    this.mlp = feedForward(ps, ffn);
   }
   forward(x: Tensor /* (B,T,C) */, f: Fwd): Tensor /* (B,T,C) */ {
     x = this.attn.forward(this.ln1.forward(x), f, x); // x + attn(ln1(x)), the add in the projection's epilogue
@@ -42,26 +41,37 @@ class Block {
 }
 
 export class Gpt implements LanguageModel {
+  readonly arch: ArchSpec;
   readonly wte: Tensor; // (V,C)
   readonly wpe: Tensor | null; // (T,C), learned positions only
   readonly blocks: Block[];
   readonly lnF: Norm;
   readonly lmHead: Tensor | null; // (V,C) when not tied
+  readonly moe: MoeMlp[];
   constructor(
     readonly params: ParamStore,
     readonly config: GptConfig,
   ) {
-    const { vocab_size: V, d_model: C, context: T, init_std: std } = config;
-    this.wte = params.add("wte.weight", [V, C], { normal: std }, false);
-    this.wpe = config.pos === "learned" ? params.add("wpe.weight", [T, C], { normal: std }, false) : null;
-    this.blocks = Array.from({ length: config.n_layer }, (_, l) => new Block(params, `h.${l}`, config));
-    // µP's readout multiplier scales ln_f's output, the head's input (mup's MuReadout does the same): anything that
-    // goes ln_f → head gets it. The head (or the tied wte) keeps init_std and the base lr, as µP's output weights.
-    this.lnF = new Norm(params, "ln_f", C, config.norm, config.bias, mupScales(config).output);
-    this.lmHead = config.tie_embeddings ? null : params.add("lm_head.weight", [V, C], { normal: std }, true);
+    this.arch = describeArch(config);
+    params.declare(this.arch.params);
+    this.wte = params.take(this.arch.wte);
+    this.wpe = params.maybe(this.arch.wpe);
+    const b = this.arch.blocks;
+    this.blocks = Array.from({ length: config.n_layer }, (_, l) => new Block(params, b[2 * l] as AttentionSpec, b[2 * l + 1]!));
+    // µP's readout multiplier is ln_f's outScale: anything that goes ln_f → head gets it.
+    this.lnF = new Norm(params, this.arch.lnF!);
+    this.lmHead = this.arch.head.tied ? null : params.take(this.arch.head.weight);
+    this.moe = this.blocks.flatMap((blk) => (blk.mlp instanceof MoeMlp ? [blk.mlp] : []));
   }
 
   forward(ids: Tensor /* (B,T) i32 */, f: Fwd, tap?: Tap): Tensor /* (N,V) */ {
+    const logits = this.head(headRows(this.hidden(ids, f, tap), f.rows)); // (N,V), or (M,V) with f.rows
+    tap?.("logits", logits);
+    return logits;
+  }
+
+  /** The final norm's output at every position, the input of the head (and of a reward model's scalar head). */
+  hidden(ids: Tensor /* (B,T) i32 */, f: Fwd, tap?: Tap): Tensor /* (N,C) */ {
     const [B, T] = ids.shape;
     let x = ops.embedding(ids, this.wte); // (B,T,C)
     if (this.wpe) x = addPositions(x, this.wpe, T); // + (T,C) broadcast over B
@@ -71,10 +81,15 @@ export class Gpt implements LanguageModel {
       x = block.forward(x, f);
       tap?.(`h.${l}`, x);
     });
-    x = headRows(ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]), f.rows); // (N,C), or (M,C) with f.rows
-    const logits = ops.matmul(x, this.lmHead ?? this.wte, { transB: true }); // (N,V) or (M,V)
-    tap?.("logits", logits);
-    return logits;
+    return ops.reshape(this.lnF.forward(x), [B * T, this.config.d_model]);
+  }
+
+  head(h: Tensor /* (M,C) */): Tensor /* (M,V) */ {
+    return ops.matmul(h, this.lmHead ?? this.wte, { transB: true });
+  }
+
+  get width(): number {
+    return this.config.d_model;
   }
 }
 

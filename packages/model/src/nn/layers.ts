@@ -1,10 +1,11 @@
 // Basic layers: Linear (weight stored (in, out)), LayerNorm/RMSNorm, and dropout that is a no-op at eval time.
-// µP's multipliers live here as plain options (a weight's lr scale, a norm's output scale), so a forward built
-// from these layers needs no knowledge of the parametrization.
+// Each takes its tensors from the ParamStore by the names of its description (arch/types.ts); µP's multipliers are
+// there as plain numbers (a weight's lr scale, a norm's output scale), so a forward built from these layers needs
+// no knowledge of the parametrization.
 // Dimension letters: N rows (any leading dims), I in features, O out features, C channels.
 import { ops, type Tensor } from "@lathe/gpu";
-import type { Norm as NormKind } from "../config.ts";
-import type { Init, ParamStore } from "./params.ts";
+import type { LinearSpec, NormSpec } from "../arch/types.ts";
+import type { ParamStore } from "./params.ts";
 
 /** Per-forward settings: training mode and a seed source for dropout masks. */
 export interface Fwd {
@@ -29,10 +30,9 @@ export function headRows(h: Tensor /* (N,C) */, rows: Tensor | undefined): Tenso
 export class Linear {
   readonly w: Tensor; // (I, O)
   readonly b: Tensor | null; // (O)
-  /** lrScale: the weight's AdamW lr multiplier (µP's hidden weights: base_width / d_model); the bias keeps 1. */
-  constructor(ps: ParamStore, name: string, I: number, O: number, bias: boolean, init: Init, lrScale = 1) {
-    this.w = ps.add(`${name}.weight`, [I, O], init, true, lrScale);
-    this.b = bias ? ps.add(`${name}.bias`, [O], "zeros", false) : null;
+  constructor(ps: ParamStore, spec: LinearSpec) {
+    this.w = ps.take(spec.weight);
+    this.b = ps.maybe(spec.bias);
   }
   /** x·W + b, plus residual (of the output's shape) when given, added in the product's epilogue. */
   forward(x: Tensor /* (..., I) */, residual: Tensor | null = null): Tensor /* (..., O) */ {
@@ -43,17 +43,12 @@ export class Linear {
 export class Norm {
   readonly w: Tensor; // (C)
   readonly b: Tensor | null; // (C), layernorm: learned bias, or constant zeros when bias is off
-  constructor(
-    ps: ParamStore,
-    name: string,
-    C: number,
-    readonly kind: NormKind,
-    bias: boolean,
-    /** A constant multiplier of the output (µP's readout multiplier on ln_f: the head's input, so its logits). */
-    readonly outScale = 1,
-  ) {
-    this.w = ps.add(`${name}.weight`, [C], "ones", false);
-    this.b = kind === "rmsnorm" ? null : bias ? ps.add(`${name}.bias`, [C], "zeros", false) : ps.dev.zeros([C]);
+  /** A constant multiplier of the output (µP's readout multiplier on ln_f: the head's input, so its logits). */
+  readonly outScale: number;
+  constructor(ps: ParamStore, spec: NormSpec) {
+    this.w = ps.take(spec.weight);
+    this.b = spec.kind === "rmsnorm" ? null : (ps.maybe(spec.bias) ?? ps.dev.zeros([spec.C]));
+    this.outScale = spec.outScale;
   }
   forward(x: Tensor /* (..., C) */): Tensor /* (..., C) */ {
     const y = this.b ? ops.layerNorm(x, this.w, this.b, 1e-5) : ops.rmsNorm(x, this.w, 1e-5);

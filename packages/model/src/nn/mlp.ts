@@ -1,35 +1,26 @@
 // Feed-forward block: GPT-2 (Linear, GELU, Linear) or LLaMA SwiGLU (silu(gate) * up, then down).
 // Dimension letters: B batch, T time, C channels, F hidden width.
 import { ops, type Tensor } from "@lathe/gpu";
-import type { MlpKind } from "../config.ts";
+import type { MlpSpec } from "../arch/types.ts";
 import { dropout, type Fwd, Linear, noDropout } from "./layers.ts";
 import type { ParamStore } from "./params.ts";
 
-export interface MlpOpts {
-  readonly C: number;
-  readonly F: number;
-  readonly kind: MlpKind;
-  readonly bias: boolean;
-  readonly dropout: number;
-  readonly std: number;
-  readonly residStd: number;
-  /** lr multiplier of the weight matrices (µP: base_width / d_model). @default 1 */
-  readonly lrScale?: number;
+/** What a transformer block's feed-forward does, dense (Mlp) or mixture of experts (MoeMlp). */
+export interface FeedForward {
+  /** The block's output, plus residual when given. */
+  forward(x: Tensor /* (..., C) */, f: Fwd, residual?: Tensor | null): Tensor /* (..., C) */;
 }
 
-export class Mlp {
+export class Mlp implements FeedForward {
   readonly cFc: Linear; // gelu: (C,F); swiglu: the gate
   readonly cUp: Linear | null; // swiglu only: (C,F)
   readonly cProj: Linear; // (F,C)
-  constructor(
-    ps: ParamStore,
-    name: string,
-    readonly o: MlpOpts,
-  ) {
-    const lr = o.lrScale ?? 1;
-    this.cFc = new Linear(ps, `${name}.c_fc`, o.C, o.F, o.bias, { normal: o.std }, lr);
-    this.cUp = o.kind === "swiglu" ? new Linear(ps, `${name}.c_up`, o.C, o.F, o.bias, { normal: o.std }, lr) : null;
-    this.cProj = new Linear(ps, `${name}.c_proj`, o.F, o.C, o.bias, { normal: o.residStd }, lr);
+  readonly o: { readonly dropout: number };
+  constructor(ps: ParamStore, spec: MlpSpec) {
+    this.cFc = new Linear(ps, spec.fc);
+    this.cUp = spec.up ? new Linear(ps, spec.up) : null;
+    this.cProj = new Linear(ps, spec.proj);
+    this.o = { dropout: spec.dropout };
   }
   /**
    * The block's output, plus residual when given. Without dropout, GPT-2's GELU MLP is one fused op (GELU and the

@@ -20,6 +20,7 @@ import { clearCheckpoints, latestCheckpoint, loadCheckpoint, readState, saveChec
 import { CPU_FALLBACK_LINE, deviceLimits, openDevice } from "./device.ts";
 import { type EarlyStopParams, readMetricHistory, TrialStopper } from "./early-stop.ts";
 import { MetricsLog } from "./metrics.ts";
+import { auxLoss, auxMetrics } from "./aux.ts";
 import { AdamW } from "./optimizer.ts";
 import { learningRate } from "./schedule.ts";
 import { bytesPerToken, type PackMeta, readMeta } from "./shards.ts";
@@ -218,7 +219,9 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
       const seed = (o.seed * 1000003 + step * 131 + micro) >>> 0;
       losses.push(dev.tidy(() => {
         const loss = forwardLoss(dev, model, batch, true, seed);
-        backward(tc.grad_accum > 1 ? ops.scale(loss, 1 / tc.grad_accum) : loss);
+        const aux = auxLoss(model); // MoE load balancing + router z-loss (null for dense models); logged apart
+        const objective = aux ? ops.add(loss, aux) : loss;
+        backward(tc.grad_accum > 1 ? ops.scale(objective, 1 / tc.grad_accum) : objective);
         return loss;
       }));
     }
@@ -247,7 +250,9 @@ async function loop(o: TrainRunOptions, dev: Device, cfg: ModelConfig, tc: Train
     trainTokens += tokensPerStep;
     const tps = (tokensPerStep / dt) * 1000;
     if (step % tc.log_every === 0 || step === tc.steps) {
-      metrics.append({ step, loss: trainLoss, lr, grad_norm: gradNorm, tokens, tokens_per_s: tps, elapsed_s: (performance.now() - t0) / 1000 });
+      const moe = await auxMetrics(model); // {} for dense; the means over every training forward since the last line
+      metrics.append({ step, loss: trainLoss, lr, grad_norm: gradNorm, tokens, tokens_per_s: tps, elapsed_s: (performance.now() - t0) / 1000, ...moe });
+      for (const [k, v] of Object.entries(moe)) o.metric?.(k, v, step);
       o.metric?.("loss", trainLoss, step);
       o.metric?.("lr", lr, step);
       o.metric?.("grad_norm", gradNorm, step);

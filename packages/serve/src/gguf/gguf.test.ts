@@ -176,6 +176,10 @@ describe("exportGguf", () => {
     [{ pos: "rope" }, '/model/pos: llama.cpp\'s gpt2 architecture cannot represent it (got "rope"). Hint: GPT-2 uses learned positions; set pos: learned'],
     [{ norm: "rmsnorm" }, '/model/norm: llama.cpp\'s gpt2 architecture cannot represent it (got "rmsnorm"). Hint: GPT-2 uses LayerNorm; set norm: layernorm'],
     [{ mlp: "swiglu" }, '/model/mlp: llama.cpp\'s gpt2 architecture cannot represent it (got "swiglu"). Hint: GPT-2 uses a GELU MLP; set mlp: gelu'],
+    [
+      { moe: { experts: 4, top_k: 1 } },
+      '/model/moe: llama.cpp\'s gpt2 architecture cannot represent it (got {"experts":4,"top_k":1,"every":2,"capacity_factor":1.25,"shared_experts":0,"router":"softmax","aux_loss":0.01,"z_loss":0.001}). Hint: GPT-2\'s layout has no experts (llama.cpp\'s gpt2 graph has no ffn_*_exps tensors); GGUF export needs a dense model (no model.moe)',
+    ],
   ])("refuses the model section %o, naming the field", async (section, message) => {
     const trainDir = trainDirWith(section);
     const run = () => exportGguf({ trainDir, tokenizerDir: trainDir, outFile: join(trainDir, "m.gguf") });

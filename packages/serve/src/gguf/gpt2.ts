@@ -13,6 +13,7 @@ export const LAYER_NORM_EPS = 1e-5;
 export function gpt2Refusal(cfg: ModelConfig): GgufExportError | null {
   const no = (field: string, value: unknown, hint: string) => new GgufExportError(`/model/${field}`, value, "llama.cpp's gpt2 architecture cannot represent it", hint);
   if (cfg.kind !== "gpt") return no("kind", cfg.kind, "GGUF export supports kind: gpt only (llama.cpp has no Lathe rnn/hybrid architecture)");
+  if (cfg.moe) return no("moe", cfg.moe, "GPT-2's layout has no experts (llama.cpp's gpt2 graph has no ffn_*_exps tensors); GGUF export needs a dense model (no model.moe)");
   if (cfg.pos !== "learned") return no("pos", cfg.pos, "GPT-2 uses learned positions; set pos: learned");
   if (cfg.norm !== "layernorm") return no("norm", cfg.norm, "GPT-2 uses LayerNorm; set norm: layernorm");
   if (cfg.mlp !== "gelu") return no("mlp", cfg.mlp, "GPT-2 uses a GELU MLP; set mlp: gelu");
