@@ -124,6 +124,32 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['lathe sample recipes/tiny.yaml --prompt "Once upon a time" --temperature 0.7 --max-tokens 100'],
   },
   {
+    name: "chat",
+    summary: "Chat with a recipe's model in the terminal (or line by line from a script)",
+    description:
+      "Builds the recipe's model stage if it is not cached (by default its latest: the last fine-tuning stage, else\n" +
+      "train), then opens a chat: replies stream in, the history is kept within the model's context (the oldest turns\n" +
+      "are dropped, with a notice), and slash commands change the session: /reset, /temperature <t>, /stage <name>,\n" +
+      "/system <text>, /help, /quit. When stdin or stdout is not a terminal it reads one message per line and writes\n" +
+      "one reply per line to stdout (line breaks in a reply as \\n; notices and command answers on stderr). Settings\n" +
+      "not given as flags come from the recipe's train.sample section.",
+    positionals: [{ name: "recipe", required: true }],
+    options: {
+      stage: { type: "string", value: "name", description: "Model stage to chat with: base (the train stage), sft, dpo, rl, … (default: the recipe's latest)" },
+      system: { type: "string", value: "text", description: "System prompt (default none; /system changes it)" },
+      temperature: { type: "number", value: "t", description: "Sampling temperature, 0 = greedy (default: train.sample.temperature)" },
+      "max-tokens": { type: "int", value: "n", description: "Tokens per reply at most (default: half the context, at most 256)" },
+      seed: { type: "int", value: "n", description: "Sampler seed; reply n uses seed + n (default: train.sample.seed)" },
+      trial: { type: "string", value: "id", description: "Which trial of a sweep, e.g. trial-3" },
+      set,
+    },
+    examples: [
+      "lathe chat recipes/brown-chat.yaml",
+      'lathe chat recipes/brown-chat.yaml --stage sft --system "You are terse." --temperature 0.7',
+      'echo "What does lathe mean?" | lathe chat recipes/brown-chat.yaml',
+    ],
+  },
+  {
     name: "export",
     summary: "Export a trained model (Hugging Face folder, or GGUF for llama.cpp / Ollama)",
     description:

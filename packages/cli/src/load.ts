@@ -86,7 +86,9 @@ export async function loadPlanned(ws: Workspace, file: string, opts: LoadOptions
       `add a ${section}: section to the recipe (or extend a recipe that has one)${command === "build" ? `, or build up to ${end} with --to ${end}` : ""}`,
     );
   }
-  const kinds = until === undefined ? own : kindsUntil(registry, until);
+  // Up to a stage of the recipe's own pipeline (checked above): it and what it consumes there, e.g. eval after the
+  // recipe's fine-tuning stages.
+  const kinds = until === undefined ? own : registry.upstream(own, until);
   const contexts = planContexts(loaded);
   await registry.load(kinds);
   const trials = await Promise.all(contexts.map((ctx) => planTrial(registry, ctx, kinds)));

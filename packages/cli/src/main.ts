@@ -88,6 +88,9 @@ async function run(args: ParsedArgs): Promise<number> {
       case "sample":
         code = await (await import("./commands/sample.ts")).sampleCommand(ws, args, abort.signal);
         break;
+      case "chat":
+        code = await (await import("./commands/chat.ts")).chatCommand(ws, args, abort.signal);
+        break;
       case "eval":
         code = await (await import("./commands/eval.ts")).evalCommand(ws, args, abort.signal);
         break;

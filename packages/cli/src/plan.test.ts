@@ -144,11 +144,11 @@ describe("sections no stage reads", () => {
   test("a written section that no registered stage reads is a located RecipeError, not silently accepted", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lathe-plan-"));
     const file = join(dir, "r.yaml");
-    writeFileSync(file, `extends: ${join(FIXTURES, "tiny.yaml")}\nname: x\nfinetune:\n  steps: 1000\n`);
+    writeFileSync(file, `extends: ${join(FIXTURES, "tiny.yaml")}\nname: x\nserve:\n  port: 9000\n`);
     const e = await loadPlanned(ws, file).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(RecipeError);
-    expect((e as Error).message).toMatch(/r\.yaml:3:1: no stage reads the finetune: section yet, so it would do nothing\. Hint: remove it; the sections stages read are /);
-    const set = await loadPlanned(ws, join(FIXTURES, "tiny.yaml"), { sets: ["finetune.steps=1000"] }).catch((x: unknown) => x);
-    expect((set as Error).message).toStartWith("--set finetune.steps=1000: no stage reads the finetune: section");
+    expect((e as Error).message).toMatch(/r\.yaml:3:1: no stage reads the serve: section yet, so it would do nothing\. Hint: remove it; the sections stages read are /);
+    const set = await loadPlanned(ws, join(FIXTURES, "tiny.yaml"), { sets: ["serve.port=9000"] }).catch((x: unknown) => x);
+    expect((set as Error).message).toStartWith("--set serve.port=9000: no stage reads the serve: section");
   });
 });

@@ -36,3 +36,9 @@ export { HELD_OUT_TASKS } from "./stages/eval-tasks.ts";
 
 /** Errors. */
 export { SourceError, ChecksumError, SectionError, ArtifactError, RuleSetupError } from "./errors.ts";
+/** Built-in dialogue data from WordNet (fine-tuning stages, chat evaluation), and the reward helpers it is scored with. */
+export {
+  wordnetDialogue, dialoguePrompts, DialogueOptionsError, DIALOGUE_TASKS, WORDNET_DIALOGUE_VERSION,
+  type DialogueTask, type WordnetDialogueTask, type DialogueOptions, type DialogueItem, type DialogueItems, type DialogueTurn,
+} from "./wordnet/dialogue.ts";
+export { rewardNamesLemma, exactMatch, normalizeAnswer } from "./wordnet/reward.ts";

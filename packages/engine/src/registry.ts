@@ -119,7 +119,9 @@ export class StageRegistry<C = unknown> {
       for (const k of [...chosen]) {
         for (const artifact of Object.values(k.consumes)) {
           if (this.producer([...chosen], k, artifact)) continue;
-          const p = this.producer(this.list, k, artifact);
+          // Nothing chosen makes it: pull in its first registered producer (the base one: train, not a fine-tuning
+          // stage whose section is not written).
+          const p = this.list.slice(0, this.list.indexOf(k)).find((o) => o.produces.includes(artifact));
           if (!p) throw new RegistryError(`stage kind ${k.kind} consumes "${artifact}" but no kind registered before it produces one. Hint: register the producer first`);
           chosen.add(p);
           grew = true;
@@ -127,6 +129,21 @@ export class StageRegistry<C = unknown> {
       }
     }
     return this.list.filter((k) => chosen.has(k));
+  }
+
+  /** `target` and the kinds of `among` it consumes from, transitively (each input's latest producer in `among`). */
+  upstream(among: readonly StageKind<C>[], target: string): StageKind<C>[] {
+    const t = among.find((k) => k.name === target);
+    if (!t) throw new RegistryError(`no stage kind is named "${target}" here. Hint: the stages are ${among.map((k) => k.name).join(", ")}`);
+    const keep = new Set<StageKind<C>>([t]);
+    for (const k of [...among].reverse()) {
+      if (!keep.has(k)) continue;
+      for (const artifact of Object.values(k.consumes)) {
+        const p = this.producer(among, k, artifact);
+        if (p) keep.add(p);
+      }
+    }
+    return among.filter((k) => keep.has(k));
   }
 
   /** The latest kind of `among` registered before `before` (or anywhere, without it) that produces `artifact`. */

@@ -39,6 +39,7 @@ export { runTasks, type RunOptions } from "./tasks/run.ts";
 export { resultsJson, samplesJsonl, type HarnessResults, type SampleRecord } from "./tasks/results.ts";
 export { TaskError } from "./tasks/errors.ts";
 export { registerProcessDocs, registerProcessResults } from "./tasks/processDocs.ts";
+export { registerMetric, metricInfo, type MetricInfo, type GenerationScore } from "./tasks/metrics.ts";
 export type { GroupConfig } from "./tasks/types.ts";
 export { AGGREGATIONS, aggregateSubtaskMetrics } from "./metrics/aggregate.ts";
 export { meanStderr, bootstrapStderr, pooledSampleStderr } from "./metrics/stderr.ts";

@@ -24,4 +24,15 @@ export const STAGE_KINDS: readonly StageKind<PlanContext>[] = [
     summary: "continue train.sample.prompt with the trained model",
     load: async () => (await import("./stages.ts")).sampleStage,
   },
+  {
+    name: "finetune",
+    kind: "model.finetune",
+    reads: ["finetune"],
+    wantedBy: ["finetune"],
+    // pack: sft's mix_pretrain rows; each stage of the chain consumes the previous policy (finetune/plan.ts).
+    consumes: { model: "model", tokenizer: "tokenizer", pack: "shards" },
+    produces: ["model"],
+    summary: "fine-tune the model into a dialogue model: sft, dpo, reward and rl stages, each from the previous",
+    load: async () => (await import("./finetune/plan.ts")).finetuneStage,
+  },
 ];

@@ -87,7 +87,7 @@ describe("loadRecipe", () => {
 
   test("a reference to a value the recipe leaves at its default gets the default", async () => {
     const { recipe } = await loadFixture({ "x.yaml": "finetune:\n  steps: ${eval.samples}\n" });
-    expect(recipe.finetune.steps).toBe(3);
+    expect((recipe.finetune as unknown as { steps: number }).steps).toBe(3);
   });
 
   test("--set values are typed as YAML and win over the file", async () => {
@@ -104,7 +104,7 @@ describe("loadRecipe", () => {
   test("YAML anchors, aliases and merge keys work, keys written next to a merge key win", async () => {
     const { recipe } = await loadFixture({ "x.yaml": "vars:\n  srv: &srv {port: 1, host: h}\nserve:\n  <<: *srv\n  port: 2\neval: {samples: &n 7}\nfinetune: {steps: *n}\n" });
     expect(recipe.serve).toEqual({ host: "h", port: 2, max_tokens: 256 });
-    expect(recipe.finetune.steps).toBe(7);
+    expect((recipe.finetune as unknown as { steps: number }).steps).toBe(7);
   });
 
   test("--set into a list element that does not exist yet creates the list", async () => {

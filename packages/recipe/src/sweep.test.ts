@@ -63,8 +63,8 @@ describe("sweep expansion", () => {
     expect(a.trials.map((t) => t.overrides)).not.toEqual(c.trials.map((t) => t.overrides));
     expect(expandTrials(a).map((t) => t.overrides)).toEqual(a.trials.map((t) => t.overrides));
     for (const t of a.trials) {
-      expect(t.recipe.finetune.lr).toBeGreaterThanOrEqual(1e-5);
-      expect(t.recipe.finetune.lr).toBeLessThanOrEqual(1e-2);
+      expect((t.recipe.finetune as unknown as { lr: number }).lr).toBeGreaterThanOrEqual(1e-5);
+      expect((t.recipe.finetune as unknown as { lr: number }).lr).toBeLessThanOrEqual(1e-2);
       expect(["val", "test"]).toContain(t.recipe.eval.split);
       expect(Number.isInteger(t.recipe.serve.port)).toBe(true);
     }

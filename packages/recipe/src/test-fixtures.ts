@@ -20,14 +20,14 @@ const section = (title: string, body: object): string =>
   JSON.stringify({ $schema: "https://json-schema.org/draft/2020-12/schema", $id: `https://lathe.dev/schemas/sections/${title}.schema.json`, title, description: `fixture ${title}`, ...body });
 
 /**
- * A schema dir with the real root schema and finetune/serve sections, and small fixed sections for the ones other
- * packages own (so these tests don't change when those sections grow).
+ * A schema dir with the real root schema and serve section, and small fixed sections for the ones other packages
+ * own (so these tests don't change when those sections grow).
  */
 export const FIXTURE_SCHEMA_DIR: string = (() => {
   const dir = mkdtempSync(join(tmpdir(), "lathe-schema-"));
   mkdirSync(join(dir, "sections"));
   cpSync(join(DEFAULT_SCHEMA_DIR, "recipe.schema.json"), join(dir, "recipe.schema.json"));
-  for (const s of ["finetune", "serve"]) cpSync(join(DEFAULT_SCHEMA_DIR, "sections", `${s}.schema.json`), join(dir, "sections", `${s}.schema.json`));
+  for (const s of ["serve"]) cpSync(join(DEFAULT_SCHEMA_DIR, "sections", `${s}.schema.json`), join(dir, "sections", `${s}.schema.json`));
   const files: Record<string, string> = {
     datasets: section("datasets", { type: "array", default: [], items: { type: "object", additionalProperties: false, properties: { path: { type: "string", description: "file", default: "" } } } }),
     clean: section("clean", { type: "array", default: [], items: { type: "object", additionalProperties: false, properties: { rule: { enum: ["filter", "dedup"], description: "rule", default: "filter" } } } }),
@@ -42,6 +42,15 @@ export const FIXTURE_SCHEMA_DIR: string = (() => {
       },
     }),
     tokenizer: section("tokenizer", { type: "object", additionalProperties: false, default: {}, properties: { vocab_size: { type: "integer", minimum: 256, description: "size", default: 4096 } } }),
+    finetune: section("finetune", {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        steps: { type: "integer", minimum: 0, description: "steps", default: 0 },
+        lr: { type: "number", exclusiveMinimum: 0, description: "lr", default: 1e-5 },
+      },
+    }),
     train: section("train", {
       type: "object",
       additionalProperties: false,

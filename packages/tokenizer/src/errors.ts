@@ -1,4 +1,5 @@
 // Typed errors of @lathe/tokenizer. Each message says what went wrong, where, the bad value, and a hint.
+import type { ChatDataReport } from "./chat/report.ts";
 
 /** A tokenizer config, file or argument is invalid (unknown preset, bad regex, vocab too small, ...). */
 export class TokenizerConfigError extends Error {
@@ -53,5 +54,41 @@ export class TokenIdError extends Error {
     readonly vocabSize: number,
   ) {
     super(`token id ${id} at index ${index} is not in the vocabulary (size ${vocabSize}). Hint: was this produced by another tokenizer?`);
+  }
+}
+
+/** A tokenizer lacks a special token that chat rendering needs (<|endoftext|>, <|end|>, or a role's <|role|>). */
+export class ChatTokenError extends Error {
+  override readonly name = "ChatTokenError";
+  constructor(
+    /** The special tokens the tokenizer lacks, e.g. ["<|end|>"]. */
+    readonly missing: readonly string[],
+    /** What needed them: "chat", or a part of the conversation, e.g. 'messages[2].role "tool"'. */
+    readonly where: string,
+    /** Index of the message whose role token is missing, or null. */
+    readonly turn: number | null = null,
+  ) {
+    super(
+      `the tokenizer lacks the special token${missing.length > 1 ? "s" : ""} ${missing.map((m) => JSON.stringify(m)).join(", ")}, needed for ${where}. ` +
+        `Hint: chat rendering needs <|endoftext|> <|system|> <|user|> <|assistant|> <|end|> in tokenizer.special_tokens (the default); add the missing ones and rebuild the tokenizer`,
+    );
+  }
+}
+
+/** Fine-tuning data has no usable record left after every bad line was dropped (or could not be read at all). */
+export class ChatDataError extends Error {
+  override readonly name = "ChatDataError";
+  constructor(
+    /** The file (or generator label) read. */
+    readonly file: string,
+    /** The layout the stage expected. */
+    readonly expect: "sft" | "preference" | "prompts",
+    /** Per rule counts and examples of what was dropped. */
+    readonly report: ChatDataReport,
+    readonly hint: string,
+    what: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${what}. Hint: ${hint}`, options);
   }
 }

@@ -4,7 +4,7 @@
 /** The common interface, streaming decode, errors. */
 export type { Tokenizer, TokenizerKind, EncodeOptions } from "./tokenizer.ts";
 export { StreamDecoder } from "./tokenizer.ts";
-export { TokenizerConfigError, TokenizerFormatError, UnknownCharError, TokenIdError } from "./errors.ts";
+export { TokenizerConfigError, TokenizerFormatError, UnknownCharError, TokenIdError, ChatTokenError, ChatDataError } from "./errors.ts";
 export { IdBuffer } from "./ids.ts";
 
 /** Tokenizer kinds and training. */
@@ -27,6 +27,18 @@ export { importTiktoken, exportTiktoken, parseTiktoken } from "./formats/tiktoke
 export { ShardWriter, readShard, readMask, shardHeader, SHARD_HEADERS, MASK_MAGIC, HEADER_BYTES, type TokenDtype } from "./pack/shard.ts";
 export { packSplit, renderDoc, pickDtype, type SplitStats } from "./pack/pack.ts";
 export { TokenLoader, type LoaderOptions, type LoaderState, type Batch } from "./pack/loader.ts";
+
+/** Chat: the one layout (render, Jinja template, HF tokenizer_config.json), fine-tuning data readers, plan check. */
+export {
+  renderChat, renderChatText, chatSpecialIds, chatRole, roleToken, CHAT_ROLES, ROLE_ALIASES, END,
+  CHAT_TEMPLATE, hfTokenizerConfig, writeHfTokenizerConfig,
+  parseChatLines, readChatData, formatChatReport, CHAT_RULES,
+  checkChatTokenizer, CHAT_SPECIALS,
+} from "./chat/index.ts";
+export type {
+  ChatRole, ChatMessage, ChatInput, ChatSpecialIds, RenderChatOptions, RenderedChat, HfTokenizerConfigOptions,
+  ChatRecord, ChatExpect, ChatReadOptions, ChatRule, ChatDataReport, ChatDataExample, ChatRuleCount, ChatTokenizerProblem,
+} from "./chat/index.ts";
 
 /** Stages. */
 export { tokenizerStages } from "./stages/index.ts";

@@ -1,17 +1,13 @@
 // Streaming reader for the clean stage's JSONL splits: one {"id","source","text"} or {"messages":[...]} per line.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import type { ChatInput } from "./chat/render.ts";
 import { TokenizerFormatError } from "./errors.ts";
-
-export interface ChatMessage {
-  readonly role: string;
-  readonly content: string;
-}
 
 export interface Doc {
   readonly id?: string;
   readonly text?: string;
-  readonly messages?: readonly ChatMessage[];
+  readonly messages?: readonly ChatInput[];
 }
 
 /** Yields each document with its UTF-8 line length (for progress). */

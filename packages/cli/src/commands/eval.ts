@@ -9,6 +9,20 @@ import { ensureBuilt } from "./ensure.ts";
 import { planModels, recipeName } from "./models.ts";
 import { defaultRatingsFile } from "./rate.ts";
 import type { Workspace } from "../workspace.ts";
+import type { PlannedRecipe } from "../load.ts";
+import type { PlanContext } from "@lathe/recipe";
+
+/** A trial's eval stages, upstream first, with the name of the model each scores ("base" for train). */
+export function evalStagesOf(recipe: PlannedRecipe, ctx: PlanContext): { id: string; model: string }[] {
+  const stages = recipe.trials[recipe.contexts.indexOf(ctx)] ?? [];
+  return stages
+    .filter((s) => s.artifacts.includes("report"))
+    .map((s) => {
+      const input = s.def.inputs.model;
+      const model = input && "stage" in input ? input.stage.slice(input.stage.lastIndexOf("/") + 1) : "model";
+      return { id: s.def.id, model: model === "train" ? "base" : model };
+    });
+}
 
 export async function evalCommand(ws: Workspace, args: ParsedArgs, signal: AbortSignal): Promise<number> {
   const o = args.options;
@@ -18,12 +32,16 @@ export async function evalCommand(ws: Workspace, args: ParsedArgs, signal: Abort
   const failed: string[] = [];
   for (const recipe of [...new Set(models.map((m) => m.recipe))]) {
     const mine = models.filter((m) => m.recipe === recipe);
-    const ids = mine.map((m) => m.ctx.id("eval"));
-    const dirs = await ensureBuilt(ws, "eval", recipe, ids, { signal, plain: o.plain === true });
+    // One evaluation per model of a trial: train, then each fine-tuning stage (eval-<stage> ... eval).
+    const evals = mine.map((m) => evalStagesOf(recipe, m.ctx));
+    const dirs = await ensureBuilt(ws, "eval", recipe, evals.flat().map((e) => e.id), { signal, plain: o.plain === true });
     mine.forEach((m, i) => {
-      const card = JSON.parse(readFileSync(join(dirs.get(ids[i]!)!, "report.json"), "utf8")) as ReportCard;
-      for (const n of card.notes) if (n.includes(" failed: ")) failed.push(`${m.name}: ${n}`);
-      cards.push({ ...card, recipe: recipe.shown, columns: [{ id: m.name, label: m.name }], notes: card.notes.map((n) => `${m.name}: ${n}`) });
+      for (const e of evals[i]!) {
+        const name = evals[i]!.length > 1 ? `${m.name} · ${e.model}` : m.name;
+        const card = JSON.parse(readFileSync(join(dirs.get(e.id)!, "report.json"), "utf8")) as ReportCard;
+        for (const n of card.notes) if (n.includes(" failed: ")) failed.push(`${name}: ${n}`);
+        cards.push({ ...card, recipe: recipe.shown, columns: [{ id: name, label: name }], notes: card.notes.map((n) => `${name}: ${n}`) });
+      }
     });
   }
   let card = mergeCards(cards);

@@ -16,7 +16,7 @@ import { fetchVerified } from "../read/url.ts";
  * Eval tasks that are built in @lathe/eval from held-out text only (the clean stage's test split, held-out WordNet
  * words), so training never contains them. Mirrors @lathe/eval's BUILTIN_TASKS (data cannot import eval).
  */
-export const HELD_OUT_TASKS: readonly string[] = ["brown_cloze", "brown_next", "wordnet_define"];
+export const HELD_OUT_TASKS: readonly string[] = ["brown_cloze", "brown_next", "wordnet_define", "chat_define", "chat_define_em", "chat_synonym", "chat_loss"];
 
 const URL_PIN = /^(https?:\/\/[^#]+)#sha256=([0-9a-f]{64})$/i;
 const FORMAT_HINT = "task data files are .jsonl, .parquet or .csv/.tsv (JSONL and CSV may be .gz or .zst), as published with the task";

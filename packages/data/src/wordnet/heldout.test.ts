@@ -8,6 +8,7 @@ describe("isHeldOutWord", () => {
     ["", 0x811c9dc5],
     ["a", 0xe40c292c],
     ["foobar", 0xbf9cf968],
+    ["café", 2821410889], // non-ASCII: hashed over its UTF-8 bytes
   ])("fnv1a32(%j) is the published FNV-1a value %d", (s, h) => {
     expect(fnv1a32(s)).toBe(h);
   });

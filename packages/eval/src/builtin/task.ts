@@ -4,7 +4,7 @@ import type { Doc, LoadedTask } from "../tasks/types.ts";
 import { BuiltinTaskError } from "./errors.ts";
 
 export interface BuiltinOptions {
-  /** Held-out document texts (the clean stage's val/test splits), never training text. Ignored by wordnet_define. */
+  /** Held-out document texts (the clean stage's val/test splits), never training text. Ignored by the WordNet tasks (wordnet_define, chat_*). */
   readonly heldOut: readonly string[];
   /** Most items to build. @default 500 */
   readonly limit?: number;
@@ -80,9 +80,9 @@ export function tooLittleText(name: string, docs: number, need: string): Builtin
   );
 }
 
-/** A multiple-choice or loglikelihood task's LoadedTask with the fields every built-in task shares. */
-export function loaded(config: LoadedTask["config"], docs: readonly Doc[], chance: number): LoadedTask {
-  return { config, source: `builtin:${config.task}`, docs, fewshotDocs: [], chance };
+/** A built-in task's LoadedTask: its source, no few-shot documents, and the chance level of its main metric if it has one. */
+export function loaded(config: LoadedTask["config"], docs: readonly Doc[], chance?: number): LoadedTask {
+  return { config, source: `builtin:${config.task}`, docs, fewshotDocs: [], ...(chance !== undefined ? { chance } : {}) };
 }
 
 /**

@@ -36,6 +36,8 @@ function corpus(items: readonly Item[]): [string[], string[][]] {
 export const AGGREGATIONS: Readonly<Record<string, Aggregation>> = {
   mean: { name: "mean", fn: (it) => mean(num(it)), stderr: "mean" },
   perplexity: { name: "perplexity", fn: (it) => Math.exp(-mean(num(it))), stderr: "bootstrap" },
+  /** Σ x / Σ w over (x, w) items: e.g. a loss per token from each document's (nll, tokens). */
+  weighted_mean: { name: "weighted_mean", fn: weightedMean, stderr: "bootstrap" },
   weighted_perplexity: { name: "weighted_perplexity", fn: (it) => Math.exp(-weightedMean(it)), stderr: "bootstrap" },
   bits_per_byte: { name: "bits_per_byte", fn: (it) => -weightedMean(it) / Math.LN2, stderr: "bootstrap" },
   bleu: { name: "bleu", fn: (it) => corpusBleu(...corpus(it)).score, stderr: "bootstrap" },

@@ -24,7 +24,7 @@ const INTRINSIC: readonly [keyof IntrinsicMetrics, string, number][] = [
 ];
 
 /** Metrics shown first for a task when it has several (the one its chance level refers to). */
-const MAIN = ["acc", "acc_norm", "mc1", "mc2", "exact_match", "bleu", "perplexity", "word_perplexity", "bits_per_byte"];
+const MAIN = ["acc", "acc_norm", "mc1", "mc2", "exact_match", "synonym_reward", "contains_any", "bleu", "loss", "perplexity", "word_perplexity", "bits_per_byte"];
 
 export function buildCard(c: CardInput): ReportCard {
   const rows: CardRow[] = [];

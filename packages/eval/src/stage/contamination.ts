@@ -1,11 +1,12 @@
 // The decontamination report of lm-evaluation-harness, per task: how many items share a 13-gram with the training
 // split, and each mean metric recomputed on the clean items only. Reporting only: training never changes for it.
 import type { NgramIndex } from "../contamination/ngrams.ts";
+import { metricInfo } from "../tasks/metrics.ts";
 import type { SampleRecord } from "../tasks/results.ts";
 import type { LoadedTask } from "../tasks/types.ts";
 
-/** Per-item metrics whose task score is their mean, so a clean-items mean is comparable (not perplexities). */
-const MEAN_METRICS = new Set(["acc", "acc_norm", "mc1", "mc2", "exact_match"]);
+/** Per-item metrics whose task score is their mean, so a clean-items mean is comparable (not perplexities, not loss). */
+const isMeanMetric = (m: string) => metricInfo(m)?.aggregation === "mean";
 
 export interface ContaminationReport {
   readonly items: number;
@@ -43,7 +44,7 @@ export function contaminationReport(task: LoadedTask, samples: readonly SampleRe
       continue;
     }
     for (const [m, v] of Object.entries(rec.metrics)) {
-      if (!MEAN_METRICS.has(m) || typeof v !== "number" || !Number.isFinite(v)) continue;
+      if (!isMeanMetric(m) || typeof v !== "number" || !Number.isFinite(v)) continue;
       (sums[m] ??= { s: 0, n: 0 }).s += v;
       sums[m]!.n++;
     }

@@ -28,6 +28,8 @@ export interface EvalParams {
   readonly tasks: readonly TaskRef[];
   /** The recipe's folder relative to the build root (eval.datasets paths resolve there). */
   readonly base: string;
+  /** The WordNet dialogue generator's version when a chat task is run (its items are in no input file). */
+  readonly dialogue?: string;
 }
 
 const isUrl = (p: string) => /^https?:\/\//.test(p);

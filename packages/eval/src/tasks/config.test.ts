@@ -39,6 +39,7 @@ test.each([
   ["harness-only field", `${BASE}filter_list: []\n`, /unknown\.yaml:7:1: harness field "filter_list" is outside Lathe's subset\./],
   ["wrong value type", `${BASE}num_fewshot: five\n`, /unknown\.yaml:7:14 \(num_fewshot\): num_fewshot must be a non-negative integer, got "five"\./],
   ["unknown metric key", `${BASE}metric_list:\n  - metric: acc\n    agregation: mean\n`, /unknown\.yaml:8:3 \(metric_list\): unknown key "agregation" in metric_list\. Hint: did you mean "aggregation"\?/],
+  ["bad regexes_to_ignore", `${BASE}metric_list:\n  - metric: exact_match\n    regexes_to_ignore: ["(unclosed"]\n`, /unknown\.yaml:8:3 \(metric_list\): regexes_to_ignore item "\(unclosed" is not a valid regular expression .*Hint: write the pattern in the syntax Python's re and JavaScript share/],
   ["unsupported output_type", BASE.replace("multiple_choice", "greedy_until"), /unknown\.yaml:2:14 \(output_type\): output_type "greedy_until" is not supported\./],
   ["missing field", "task: t\noutput_type: loglikelihood\ndoc_to_text: x\n", /unknown\.yaml:1:1 \(doc_to_target\): missing required field doc_to_target\./],
   ["unregistered function", `${BASE}process_docs: !function utils.nope\n`, /unknown\.yaml:7:25 \(process_docs\): no registered function for !function utils\.nope .*Hint: register one with registerProcessDocs\(\)/],
@@ -57,6 +58,11 @@ test("an include cycle is an error naming the chain", () => {
   file("a.yaml", "include: b.yaml\ntask: a\n");
   file("b.yaml", "include: a.yaml\n");
   expect(() => loadTaskConfig(join(dir, "a.yaml"))).toThrow(/include cycle: a\.yaml → b\.yaml → a\.yaml/);
+});
+
+test("exact_match's regexes_to_ignore is read as a list of patterns", () => {
+  const p = file("em.yaml", `${BASE.replace("multiple_choice", "generate_until")}metric_list:\n  - metric: exact_match\n    regexes_to_ignore: ["^\\\\s+|\\\\s+$"]\n`);
+  expect(loadTaskConfig(p).metric_list).toEqual([{ metric: "exact_match", regexes_to_ignore: ["^\\s+|\\s+$"] }]);
 });
 
 test("loadTaskConfig refuses a group file and points at loadTask", () => {

@@ -166,6 +166,17 @@ function validateTask(raw: Map<string, RawField>, file: string): TaskConfig {
     for (const m of ml.value as unknown[]) {
       if (m === null || typeof m !== "object" || typeof (m as { metric?: unknown }).metric !== "string") throw kindError({ ...ml, value: m }, "metric_list item", "a mapping with a metric name, e.g. `- metric: acc`");
       checkKeys(ml, "metric_list", m as Record<string, unknown>, METRIC_KEYS);
+      const res = (m as { regexes_to_ignore?: unknown }).regexes_to_ignore;
+      if (res !== undefined) {
+        if (!(Array.isArray(res) && res.every((r) => typeof r === "string"))) throw kindError({ ...ml, value: res }, "metric_list.regexes_to_ignore", "a list of regular expressions");
+        for (const r of res as string[]) {
+          try {
+            new RegExp(r, "g");
+          } catch (e) {
+            throw new TaskError({ ...ml.pos, field: "metric_list" }, `regexes_to_ignore item ${JSON.stringify(r)} is not a valid regular expression (${(e as Error).message})`, "write the pattern in the syntax Python's re and JavaScript share, e.g. \"^\\s+|\\s+$\"", { cause: e });
+          }
+        }
+      }
     }
   }
   const df = raw.get("data_files");

@@ -54,7 +54,7 @@ export const GROUP_FIELDS: Readonly<Record<string, FieldKind>> = {
 };
 
 export const OUTPUT_TYPES = ["multiple_choice", "loglikelihood", "loglikelihood_rolling", "generate_until"] as const;
-export const METRIC_KEYS = ["metric", "aggregation", "higher_is_better", "ignore_case", "ignore_punctuation"] as const;
+export const METRIC_KEYS = ["metric", "aggregation", "higher_is_better", "ignore_case", "ignore_punctuation", "regexes_to_ignore"] as const;
 export const GENERATION_KEYS = ["until", "max_gen_toks", "do_sample", "temperature"] as const;
 export const FEWSHOT_CONFIG_KEYS = ["sampler"] as const;
 export const AGGREGATE_METRIC_KEYS = ["metric", "aggregation", "weight_by_size"] as const;

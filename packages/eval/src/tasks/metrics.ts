@@ -1,5 +1,7 @@
-// Per-document scores (the harness's process_results) and the metric table: which metrics an output type supports,
-// their default aggregation and direction. acc_norm divides each choice's log-likelihood by its length in characters.
+// Per-document scores (the harness's process_results) and the metric registry: which metrics an output type supports,
+// their default aggregation and direction, and for generate_until how one generation is scored against its
+// references. acc_norm divides each choice's log-likelihood by its length in characters. A metric defined elsewhere
+// (a built-in task's reward, say) registers itself with registerMetric; task YAML can then name it in metric_list.
 import type { LoglikelihoodResult } from "../lm/types.ts";
 import type { Item } from "../metrics/aggregate.ts";
 import type { Target } from "./docfields.ts";
@@ -8,25 +10,54 @@ import { processResultsFn } from "./processDocs.ts";
 import type { DocRequests } from "./requests.ts";
 import type { Doc, LoadedTask, MetricSpec, OutputType } from "./types.ts";
 
+/** One generation's score (usually 0 or 1) against its references: the target (a string or a list), or the gold choices. */
+export type GenerationScore = (pred: string, refs: readonly string[], spec: MetricSpec) => number;
+
 export interface MetricInfo {
   readonly outputTypes: readonly OutputType[];
   readonly aggregation: string;
   readonly higherIsBetter: boolean;
+  /**
+   * How a generate_until document is scored. Without it a generate_until metric's item is the (references,
+   * generation) pair its corpus-level aggregation reads (bleu, chrf).
+   */
+  readonly score?: GenerationScore;
 }
 
-export const METRICS: Readonly<Record<string, MetricInfo>> = {
+const METRICS: Record<string, MetricInfo> = {
   acc: { outputTypes: ["multiple_choice", "loglikelihood"], aggregation: "mean", higherIsBetter: true },
   acc_norm: { outputTypes: ["multiple_choice"], aggregation: "mean", higherIsBetter: true },
   mc1: { outputTypes: ["multiple_choice"], aggregation: "mean", higherIsBetter: true },
   mc2: { outputTypes: ["multiple_choice"], aggregation: "mean", higherIsBetter: true },
-  exact_match: { outputTypes: ["multiple_choice", "generate_until"], aggregation: "mean", higherIsBetter: true },
+  /** generate_until: the generation equals a reference (after ignore_case / ignore_punctuation); multiple_choice: a gold choice is greedy. */
+  exact_match: { outputTypes: ["multiple_choice", "generate_until"], aggregation: "mean", higherIsBetter: true, score: (p, refs, spec) => (refs.some((g) => exactMatch(p, g, spec) === 1) ? 1 : 0) },
+  /** Lathe's: a reference occurs in the generation as whole words (after ignore_case / ignore_punctuation); list targets give several references. */
+  contains_any: { outputTypes: ["generate_until"], aggregation: "mean", higherIsBetter: true, score: (p, refs, spec) => (refs.some((g) => containsWords(p, g, spec)) ? 1 : 0) },
   perplexity: { outputTypes: ["loglikelihood"], aggregation: "perplexity", higherIsBetter: false },
+  /** Lathe's: nats per continuation token, token-weighted over the documents (Σ −ll / Σ tokens). */
+  loss: { outputTypes: ["loglikelihood"], aggregation: "weighted_mean", higherIsBetter: false },
   word_perplexity: { outputTypes: ["loglikelihood_rolling"], aggregation: "weighted_perplexity", higherIsBetter: false },
   byte_perplexity: { outputTypes: ["loglikelihood_rolling"], aggregation: "weighted_perplexity", higherIsBetter: false },
   bits_per_byte: { outputTypes: ["loglikelihood_rolling"], aggregation: "bits_per_byte", higherIsBetter: false },
   bleu: { outputTypes: ["generate_until"], aggregation: "bleu", higherIsBetter: true },
   chrf: { outputTypes: ["generate_until"], aggregation: "chrf", higherIsBetter: true },
 };
+
+/** Adds a metric under a new name (a name already taken is an error: built-in metrics keep the harness's meaning). */
+export function registerMetric(name: string, info: MetricInfo): void {
+  if (name in METRICS) throw new Error(`metric ${JSON.stringify(name)} is already registered; register yours under another name`);
+  METRICS[name] = info;
+}
+
+/** A registered metric's table entry. */
+export function metricInfo(name: string): MetricInfo | undefined {
+  return METRICS[name];
+}
+
+/** The registered metric names. */
+export function metricNames(): string[] {
+  return Object.keys(METRICS);
+}
 
 /** The harness's default metrics when a task has no metric_list. */
 const DEFAULTS: Readonly<Record<OutputType, readonly string[]>> = {
@@ -77,19 +108,28 @@ function goldIndices(task: LoadedTask, row: number, target: Target, choices: rea
 }
 
 const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
-/** The harness's exact_match (hf evaluate): optional lower-casing and removal of string.punctuation. */
+/** The options exact_match and contains_any share, in hf evaluate's order: regexes_to_ignore, lower-casing, string.punctuation. */
+function normalize(s: string, spec: MetricSpec): string {
+  let out = s;
+  for (const re of spec.regexes_to_ignore ?? []) out = out.replace(new RegExp(re, "g"), "");
+  if (spec.ignore_case) out = out.toLowerCase();
+  if (spec.ignore_punctuation) out = out.replace(PUNCT, "");
+  return out;
+}
+
+/** The harness's exact_match (hf evaluate): optional removal of regexes, lower-casing and removal of string.punctuation. */
 export function exactMatch(pred: string, gold: string, spec: MetricSpec): number {
-  let p = pred;
-  let g = gold;
-  if (spec.ignore_case) {
-    p = p.toLowerCase();
-    g = g.toLowerCase();
-  }
-  if (spec.ignore_punctuation) {
-    p = p.replace(PUNCT, "");
-    g = g.replace(PUNCT, "");
-  }
-  return p === g ? 1 : 0;
+  return normalize(pred, spec) === normalize(gold, spec) ? 1 : 0;
+}
+
+/** Whether the reference's words occur in the prediction as consecutive whole words (an empty reference never does). */
+export function containsWords(pred: string, ref: string, spec: MetricSpec): boolean {
+  const words = (s: string) => normalize(s, spec).split(/[^\p{L}\p{N}_]+/u).filter((w) => w !== "");
+  const r = words(ref);
+  const p = words(pred);
+  if (r.length === 0) return false;
+  for (let i = 0; i + r.length <= p.length; i++) if (r.every((w, j) => p[i + j] === w)) return true;
+  return false;
 }
 
 /** Scores of one document from its requests' results. */
@@ -125,7 +165,7 @@ export function scoreDoc(task: LoadedTask, row: number, doc: Doc, r: DocRequests
   }
   if (r.kind === "loglikelihood") {
     const x = (result as readonly LoglikelihoodResult[])[0]!;
-    for (const m of metrics) out[m.name] = m.name === "perplexity" ? x.logprob : x.isGreedy ? 1 : 0;
+    for (const m of metrics) out[m.name] = m.name === "perplexity" ? x.logprob : m.name === "loss" ? [-x.logprob, x.tokens] : x.isGreedy ? 1 : 0;
     return out;
   }
   if (r.kind === "rolling") {
@@ -140,8 +180,8 @@ export function scoreDoc(task: LoadedTask, row: number, doc: Doc, r: DocRequests
   if (r.choices) gold = goldIndices(task, row, r.target, r.choices).map((i) => r.choices![i]!);
   else gold = Array.isArray(r.target) ? (r.target as (string | number)[]).map(String) : [String(r.target)];
   for (const m of metrics) {
-    if (m.name === "exact_match") out[m.name] = gold.some((g) => exactMatch(pred, g, m.spec) === 1) ? 1 : 0;
-    else out[m.name] = [gold, pred];
+    const score = METRICS[m.name]?.score;
+    out[m.name] = score ? score(pred, gold, m.spec) : [gold, pred];
   }
   return out;
 }

@@ -7,11 +7,13 @@ export type Doc = Readonly<Record<string, unknown>>;
 export type OutputType = "multiple_choice" | "loglikelihood" | "loglikelihood_rolling" | "generate_until";
 
 export interface MetricSpec {
-  readonly metric: string; // acc, acc_norm, mc1, mc2, exact_match, bleu, chrf, perplexity, word_perplexity, byte_perplexity, bits_per_byte
+  readonly metric: string; // acc, acc_norm, mc1, mc2, exact_match, contains_any, bleu, chrf, perplexity, loss, word_perplexity, byte_perplexity, bits_per_byte, or a registered one
   readonly aggregation?: string;
   readonly higher_is_better?: boolean;
   readonly ignore_case?: boolean;
   readonly ignore_punctuation?: boolean;
+  /** Each match of each regex is removed from prediction and reference before the other options apply (hf evaluate's exact_match). */
+  readonly regexes_to_ignore?: readonly string[];
 }
 
 export interface TaskConfig {

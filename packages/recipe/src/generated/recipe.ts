@@ -80,6 +80,13 @@ export type Clean = CleanRule[];
  * via the `definition` "section_model".
  */
 export type Model = Gpt | Rnn | Hybrid;
+/**
+ * Dialogue fine-tuning after pretraining: an ordered list of stages, each starting from the previous stage's model (a `reward` stage trains a reward model from it and leaves the policy chain as it was). Each stage has its own data, optimizer, schedule, budget and held-out evaluation, checkpoints and resumes like train, and its cache key includes its parent model's digest. Read by @lathe/model.
+ *
+ * This interface was referenced by `Recipe`'s JSON-Schema
+ * via the `definition` "section_finetune".
+ */
+export type Finetune = Stage[];
 
 /**
  * A Lathe recipe: datasets, cleaning rules, tokenizer, model and training settings, and an optional sweep. Unknown keys are errors. Start the file with `# yaml-language-server: $schema=../schemas/recipe.schema.json` for editor completion.
@@ -233,6 +240,43 @@ export interface Gpt {
    * With parametrization mup: the d_model the hyperparameters (lr, init_std) were tuned at; the base model is this config with d_model = base_width and the same n_head. 0 = d_model (a base model of its own). Not read with parametrization standard.
    */
   base_width: number;
+  /**
+   * Mixture of experts (Switch / Mixtral style): some blocks' MLP becomes `experts` MLPs of the same shape and a router that sends each token to its `top_k` best experts, their outputs weighted by the router's gates. null = a dense model. `{experts: 1, top_k: 1}` is exactly the dense model.
+   */
+  moe: {
+    /**
+     * Number of routed experts E per mixture-of-experts layer, each an MLP of the dense MLP's shape (mlp, mlp_ratio).
+     */
+    experts: number;
+    /**
+     * Experts each token is sent to (k); at most `experts`. Compute per token grows with top_k, parameters with experts.
+     */
+    top_k: number;
+    /**
+     * Replace the MLP of every `every`-th block with the experts: 2 makes blocks 2, 4, 6, ... (h.1, h.3, ...) mixture-of-experts layers, 1 makes every block one. At most n_layer.
+     */
+    every: number;
+    /**
+     * Slots per expert in training, as a multiple of an even share: capacity = ceil(capacity_factor * tokens * top_k / experts). A token sent to a full expert is dropped there (it passes through the residual stream only). Evaluation, scoring and generation drop nothing.
+     */
+    capacity_factor: number;
+    /**
+     * Experts every token goes through besides its routed ones (DeepSeekMoE), ungated; 0 = none.
+     */
+    shared_experts: number;
+    /**
+     * Router probabilities: `softmax` over the experts' logits (Switch, Mixtral) or `sigmoid` of each logit (DeepSeek-V3). With top_k > 1 a token's gates are normalized to sum to 1 (the softmax over its k picked logits, or its k sigmoids over their sum); with top_k 1 the gate is its expert's probability itself (Switch), so the router learns from the language-model loss too.
+     */
+    router: "softmax" | "sigmoid";
+    /**
+     * Weight of the load-balancing loss E * sum_i f_i * P_i added to the objective (Switch Transformer: f_i the fraction of tokens sent to expert i, P_i its mean router probability; 1 when balanced); 0 = off.
+     */
+    aux_loss: number;
+    /**
+     * Weight of the router z-loss mean(logsumexp(router logits)^2) added to the objective (ST-MoE; keeps the router's logits small); 0 = off.
+     */
+    z_loss: number;
+  } | null;
 }
 /**
  * Recurrent language model: token embedding, n_layer stacked LSTM or GRU layers, linear head; trained with truncated backpropagation through time over `context` tokens.
@@ -343,6 +387,43 @@ export interface Hybrid {
    * Standard deviation of the normal init of weights and embeddings; residual projections get init_std/sqrt(2*n_layer) (GPT-2).
    */
   init_std: number;
+  /**
+   * Mixture of experts (Switch / Mixtral style): some blocks' MLP becomes `experts` MLPs of the same shape and a router that sends each token to its `top_k` best experts, their outputs weighted by the router's gates. null = a dense model. `{experts: 1, top_k: 1}` is exactly the dense model.
+   */
+  moe: {
+    /**
+     * Number of routed experts E per mixture-of-experts layer, each an MLP of the dense MLP's shape (mlp, mlp_ratio).
+     */
+    experts: number;
+    /**
+     * Experts each token is sent to (k); at most `experts`. Compute per token grows with top_k, parameters with experts.
+     */
+    top_k: number;
+    /**
+     * Replace every `every`-th `mlp` block (counting the mlp blocks of `blocks` only) with the experts: 2 makes the 2nd, 4th, ... mlp block a mixture-of-experts layer, 1 makes every one. At most the number of mlp blocks.
+     */
+    every: number;
+    /**
+     * Slots per expert in training, as a multiple of an even share: capacity = ceil(capacity_factor * tokens * top_k / experts). A token sent to a full expert is dropped there (it passes through the residual stream only). Evaluation, scoring and generation drop nothing.
+     */
+    capacity_factor: number;
+    /**
+     * Experts every token goes through besides its routed ones (DeepSeekMoE), ungated; 0 = none.
+     */
+    shared_experts: number;
+    /**
+     * Router probabilities: `softmax` over the experts' logits (Switch, Mixtral) or `sigmoid` of each logit (DeepSeek-V3). With top_k > 1 a token's gates are normalized to sum to 1 (the softmax over its k picked logits, or its k sigmoids over their sum); with top_k 1 the gate is its expert's probability itself (Switch), so the router learns from the language-model loss too.
+     */
+    router: "softmax" | "sigmoid";
+    /**
+     * Weight of the load-balancing loss E * sum_i f_i * P_i added to the objective (Switch Transformer: f_i the fraction of tokens sent to expert i, P_i its mean router probability; 1 when balanced); 0 = off.
+     */
+    aux_loss: number;
+    /**
+     * Weight of the router z-loss mean(logsumexp(router logits)^2) added to the objective (ST-MoE; keeps the router's logits small); 0 = off.
+     */
+    z_loss: number;
+  } | null;
 }
 /**
  * How to pretrain the model: batch, optimizer (AdamW), learning-rate schedule, budget, evaluation, checkpoints and the device. Read by @lathe/model. The run stops at the first budget reached (steps, tokens or time_budget); the schedule spans `steps`.
@@ -625,7 +706,7 @@ export interface Eval {
    */
   max_docs: number;
   /**
-   * Tasks to run: a built-in task (brown_cloze, brown_next, wordnet_define), a shipped harness task (hellaswag, arc_easy, arc_challenge, mmlu, mmlu_<subject>, truthfulqa_mc1, truthfulqa_mc2, piqa, lambada_openai) with its data_files, or the path of a task YAML (relative to the recipe).
+   * Tasks to run: a built-in task (brown_cloze, brown_next, wordnet_define; for dialogue models chat_define, chat_define_em, chat_synonym, chat_loss), a shipped harness task (hellaswag, arc_easy, arc_challenge, mmlu, mmlu_<subject>, truthfulqa_mc1, truthfulqa_mc2, piqa, lambada_openai) with its data_files, or the path of a task YAML (relative to the recipe).
    */
   tasks: (
     | string
@@ -679,21 +760,115 @@ export interface Eval {
    */
   samples: number;
 }
-/**
- * Further training of the trained model on chat/instruction data. Later issues fill in the data and masking options.
- *
- * This interface was referenced by `Recipe`'s JSON-Schema
- * via the `definition` "section_finetune".
- */
-export interface Finetune {
+export interface Stage {
   /**
-   * Finetuning steps; 0 = no finetuning.
+   * `sft`: supervised fine-tuning on conversations, loss on assistant tokens only. `dpo`: direct preference optimization on (prompt, chosen, rejected) pairs against the frozen starting model. `reward`: a reward model (the policy's trunk with a scalar head) trained on preference pairs with the Bradley-Terry loss. `rl`: sample completions from the policy and optimize a reward with a KL penalty to the starting model (GRPO-style group-normalized advantages).
+   */
+  kind: "sft" | "dpo" | "reward" | "rl";
+  /**
+   * The stage's name (its id in the build, `lathe chat --stage`); default its kind, with -2, -3 for repeats.
+   */
+  name: string;
+  /**
+   * Training data: `wordnet` (built-in conversations, preference pairs or synonym prompts generated from WordNet, held-out words excluded) or the path of a JSONL file relative to the recipe: {"messages": [...]} or {"prompt", "completion"} for sft, {"prompt", "chosen", "rejected"} for dpo and reward, {"prompt", "answers"} for rl.
+   */
+  data: string;
+  /**
+   * Held-out data for the stage's evaluation: `wordnet` (the held-out words), a JSONL path, or `split` (hold out `heldout_fraction` of `data`'s rows by a stable hash).
+   */
+  heldout: string;
+  /**
+   * With heldout: split, the fraction of rows held out.
+   */
+  heldout_fraction: number;
+  /**
+   * Training items at most (built-in data: how many to generate).
+   */
+  limit: number;
+  /**
+   * Held-out items at most.
+   */
+  heldout_limit: number;
+  /**
+   * Where to compute: `auto`, `webgpu` or `cpu` (as train.backend).
+   */
+  backend: "auto" | "webgpu" | "cpu";
+  /**
+   * Rows per step (sft: packed windows; dpo and reward: pairs; rl: prompts, each sampled group_size times).
+   */
+  batch_size: number;
+  /**
+   * Optimizer steps; also the schedule's horizon.
    */
   steps: number;
   /**
-   * Peak learning rate while finetuning (usually well below train's).
+   * Peak learning rate of AdamW.
    */
   lr: number;
+  /**
+   * Learning rate at the end of the schedule.
+   */
+  min_lr: number;
+  /**
+   * Decay after warmup: cosine, linear or constant.
+   */
+  schedule: "cosine" | "linear" | "constant";
+  /**
+   * Linear warmup steps.
+   */
+  warmup_steps: number;
+  /**
+   * AdamW decoupled weight decay of matrix weights.
+   */
+  weight_decay: number;
+  /**
+   * Clip the global gradient norm to this (0 = off).
+   */
+  grad_clip: number;
+  /**
+   * Evaluate on the held-out data every this many steps (0 = only at the end).
+   */
+  eval_every: number;
+  /**
+   * Save a resumable checkpoint every this many steps (0 = only at the end).
+   */
+  checkpoint_every: number;
+  /**
+   * Write a metrics line every this many steps.
+   */
+  log_every: number;
+  /**
+   * sft: the fraction of each batch's rows taken from the pretraining shards (all tokens carry loss), against forgetting.
+   */
+  mix_pretrain: number;
+  /**
+   * sft: pack conversations across window edges (a conversation longer than the context is then trained on in pieces) instead of dropping those that do not fit one window.
+   */
+  cross_window: boolean;
+  /**
+   * dpo: the inverse temperature of the implicit reward (how far the policy may move from the reference).
+   */
+  beta: number;
+  /**
+   * rl: the reward of a completion. `contains`: 1 when it names one of the prompt's answers as a whole word; `exact`: 1 when it equals one (case and punctuation ignored); `regex`: 1 when it matches one of the answers as a regular expression; `model`: the latest earlier `reward` stage's score.
+   */
+  reward: "contains" | "exact" | "regex" | "model";
+  /**
+   * rl: completions sampled per prompt; advantages are rewards normalized within the group.
+   */
+  group_size: number;
+  /**
+   * rl: weight of the per-token KL penalty to the starting model.
+   */
+  kl: number;
+  /**
+   * rl: tokens sampled per completion at most.
+   */
+  max_tokens: number;
+  /**
+   * rl: sampling temperature of the rollouts.
+   */
+  temperature: number;
 }
 /**
  * The local HTTP server that answers completions from the trained model. Later issues add batching and sampling defaults.

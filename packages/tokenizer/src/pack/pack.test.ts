@@ -8,6 +8,7 @@ import { byteTokenizer } from "../build.ts";
 import { DEFAULT_SPECIALS, EOT } from "../presets.ts";
 import { HEADER_BYTES, ShardWriter, readMask, readShard } from "./shard.ts";
 import { packSplit } from "./pack.ts";
+import { renderChat } from "../chat/render.ts";
 import { TokenLoader } from "./loader.ts";
 import { tokenizerStages } from "../stages/index.ts";
 import { TOKENIZER_DEFAULTS, type TokenizerSection } from "../section.ts";
@@ -55,6 +56,26 @@ describe("shards", () => {
     expect([...readShard(join(dir, "o.bin"))]).toEqual([id(EOT), h("h"), h("i"), id(EOT), id("<|user|>"), h("q"), id("<|end|>"), id("<|assistant|>"), h("o"), h("k"), id("<|end|>")]);
     expect([...readMask(join(dir, "o.mask.bin"))]).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1]);
     expect(stats).toEqual({ docs: 2, chat_docs: 1, tokens: 11, bytes: 5, loss_tokens: 6, mask: true });
+  });
+});
+
+describe("chat documents", () => {
+  test("a chat document packs exactly as renderChat renders it (ids and mask)", async () => {
+    const dir = tmp();
+    const tok = byteTokenizer(DEFAULT_SPECIALS);
+    const messages = [{ role: "developer", content: "Sé bref." }, { role: "user", content: "中文 <|end|>?" }, { role: "assistant", content: "好 🤖" }];
+    writeFileSync(join(dir, "in.jsonl"), `${JSON.stringify({ id: "1", messages })}\n`);
+    await packSplit(tok, join(dir, "in.jsonl"), join(dir, "o.bin"), join(dir, "o.mask.bin"), "uint16");
+    const want = renderChat(tok, messages);
+    expect([...readShard(join(dir, "o.bin"))]).toEqual(want.ids);
+    expect([...readMask(join(dir, "o.mask.bin"))]).toEqual([...want.mask]);
+  });
+
+  test("a role without its special token fails at the document's line", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "in.jsonl"), `${JSON.stringify({ id: "1", text: "x" })}\n${JSON.stringify({ id: "2", messages: [{ role: "tool", content: "42" }] })}\n`);
+    const pack = packSplit(byteTokenizer(DEFAULT_SPECIALS), join(dir, "in.jsonl"), join(dir, "o.bin"), null, "uint16");
+    await expect(pack).rejects.toThrow(`chat role has no special token at ${join(dir, "in.jsonl")}:2/messages/0/role: "tool". Hint: add "<|tool|>" and "<|end|>" to tokenizer.special_tokens`);
   });
 });
 

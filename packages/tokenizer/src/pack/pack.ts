@@ -1,10 +1,12 @@
 // Packing: encode a JSONL split into an llm.c shard. Every document starts with <|endoftext|> (llm.c/GPT-2
 // convention: the separator doubles as a beginning-of-document token). Document text is encoded with specials
-// off, so a literal "<|endoftext|>" in data cannot forge a boundary. Chat documents render as
+// off, so a literal "<|endoftext|>" in data cannot forge a boundary. Chat documents render with the shared
+// renderChat (chat/render.ts) as
 //   <|endoftext|> <|role|> content <|end|> <|role|> content <|end|> ...
 // and, when masking, their mask is 1 on the assistant's content and its <|end|>, 0 elsewhere; text documents
 // are all 1.
-import { TokenizerConfigError } from "../errors.ts";
+import { END, type RenderedChat, renderChat, roleToken } from "../chat/render.ts";
+import { ChatTokenError, TokenizerConfigError } from "../errors.ts";
 import { IdBuffer } from "../ids.ts";
 import { EOT } from "../presets.ts";
 import type { Tokenizer } from "../tokenizer.ts";
@@ -29,34 +31,29 @@ export function pickDtype(vocabSize: number, dtype: "auto" | TokenDtype): TokenD
   return dtype;
 }
 
-/** Append one document's tokens and mask. Returns the UTF-8 byte count of its text. */
+/** Append one document's tokens and mask (chat documents through renderChat). Returns the UTF-8 byte count of its text. */
 export function renderDoc(tok: Tokenizer, doc: Doc, ids: IdBuffer, mask: number[] | null, where: string): number {
-  const eot = tok.specialId(EOT)!;
-  const start = ids.length;
-  ids.push(eot);
   if (typeof doc.text === "string") {
+    const start = ids.length;
+    ids.push(tok.specialId(EOT)!);
     tok.encodeInto(doc.text, ids, { specials: "none" });
     if (mask) for (let i = start; i < ids.length; i++) mask.push(1);
     return Buffer.byteLength(doc.text);
   }
-  if (mask) mask.push(0);
-  const end = tok.specialId("<|end|>");
+  const messages = doc.messages!;
+  let chat: RenderedChat;
+  try {
+    chat = renderChat(tok, messages);
+  } catch (e) {
+    if (!(e instanceof ChatTokenError)) throw e;
+    if (e.turn === null) throw new TokenizerConfigError(`${where}/messages`, e.missing, `add ${e.missing.map((s) => JSON.stringify(s)).join(", ")} to tokenizer.special_tokens`, "chat document needs special tokens the tokenizer lacks", { cause: e });
+    const role = messages[e.turn]!.role;
+    throw new TokenizerConfigError(`${where}/messages/${e.turn}/role`, role, `add "${roleToken(role)}" and "${END}" to tokenizer.special_tokens`, "chat role has no special token", { cause: e });
+  }
+  for (const id of chat.ids) ids.push(id);
+  if (mask) for (const m of chat.mask) mask.push(m);
   let bytes = 0;
-  doc.messages!.forEach((m, k) => {
-    const role = tok.specialId(`<|${m.role}|>`);
-    if (role === undefined || end === undefined)
-      throw new TokenizerConfigError(`${where}/messages/${k}/role`, m.role, `add "<|${m.role}|>" and "<|end|>" to tokenizer.special_tokens`, "chat role has no special token");
-    ids.push(role);
-    const before = ids.length;
-    tok.encodeInto(m.content, ids, { specials: "none" });
-    ids.push(end);
-    bytes += Buffer.byteLength(m.content);
-    if (mask) {
-      mask.push(0);
-      const on = m.role === "assistant" ? 1 : 0;
-      for (let i = before; i < ids.length; i++) mask.push(on);
-    }
-  });
+  for (const m of messages) bytes += Buffer.byteLength(m.content);
   return bytes;
 }
 

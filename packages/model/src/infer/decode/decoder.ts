@@ -11,7 +11,7 @@
 // context in @lathe/gpu, so concurrent callers cannot switch each other's gradients off or free each other's tensors.
 // step() calls are serialized.
 // Dimension letters: N rows of a step, B rows with logits, V vocab, T context, R sequence slots, M pages per sequence.
-import type { Device, Tensor } from "@lathe/gpu";
+import { type Device, noGrad, type Tensor } from "@lathe/gpu";
 import type { Gpt } from "../../nn/gpt.ts";
 import { Rng } from "../../rng.ts";
 import { DecodeError } from "./errors.ts";
@@ -81,6 +81,8 @@ export interface DecoderSetup {
   readonly eot: number;
   readonly digest: string;
   readonly ownsDevice: boolean;
+  /** close() frees the weights (false: they belong to a model being trained). @default true */
+  readonly ownsWeights?: boolean;
 }
 
 interface Seq {
@@ -190,7 +192,7 @@ export class Decoder {
     if (this.closed) return;
     this.closed = true;
     await this.tail;
-    for (const t of [...modelTensors(this.model), this.cache.k, this.cache.v]) t.dispose();
+    for (const t of [...(this.setup.ownsWeights === false ? [] : modelTensors(this.model)), this.cache.k, this.cache.v]) t.dispose();
     if (this.setup.ownsDevice) this.dev.destroy();
   }
 
@@ -236,10 +238,11 @@ export class Decoder {
       sampling.uniform[b] = (s.o.temperature ?? 0) > 0 ? Math.min(s.rng(), 1 - 2 ** -24) : 0;
     });
     const wantLogits = emit.some((s) => s.o.logits);
-    const out: Tensor[] = this.dev.tidy(() => {
+    // noGrad: a decoder sharing a model that is being trained (rl rollouts) records nothing either.
+    const out: Tensor[] = noGrad(() => this.dev.tidy(() => {
       const r = decodeSample(this.dev, this.model, this.cache, this.pool.table, this.pool.rows, rows, sampling);
       return (wantLogits ? [r.tokens, r.logprob, r.logits] : [r.tokens, r.logprob]).map((t) => this.dev.keep(t));
-    });
+    }));
     let got: Awaited<ReturnType<Tensor["read"]>>[];
     try {
       got = await Promise.all(out.map((t) => t.read())); // tokens (B), logprob (B), logits (B,V) when asked

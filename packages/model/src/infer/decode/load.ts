@@ -81,6 +81,21 @@ export async function loadDecoder(opts: LoadDecoderOptions): Promise<Decoder> {
   return new Decoder(dev, model, { k, v, pageSize }, { pages, maxSequences, prefillChunk, eot, digest, ownsDevice: opts.device === undefined });
 }
 
+/**
+ * A decoder over a GPT already on a device (the policy an rl stage trains): it reads the model's current weights at
+ * every step, so rollouts always sample from the latest policy; close() frees only the cache.
+ */
+export function decoderOnModel(dev: Device, model: Gpt, opts: { maxSequences: number; maxTokens: number; eot: number; pageSize?: number; prefillChunk?: number }): Decoder {
+  const cfg = model.config;
+  const pageSize = positiveInt("pageSize", opts.pageSize ?? 16);
+  const pages = Math.ceil(positiveInt("maxTokens", opts.maxTokens) / pageSize);
+  const slots = pages * pageSize; // S
+  const k = dev.keep(dev.zeros([cfg.n_layer, slots, cfg.d_model], "f32", { name: "kv.keys" })); // (L,S,C)
+  const v = dev.keep(dev.zeros([cfg.n_layer, slots, cfg.d_model], "f32", { name: "kv.values" })); // (L,S,C)
+  const setup = { pages, maxSequences: positiveInt("maxSequences", opts.maxSequences), prefillChunk: positiveInt("prefillChunk", opts.prefillChunk ?? 64), eot: opts.eot, digest: "", ownsDevice: false, ownsWeights: false };
+  return new Decoder(dev, model, { k, v, pageSize }, setup);
+}
+
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new DecodeError(`${name} is ${v}`, `${name} is a positive integer`);
   return v;
