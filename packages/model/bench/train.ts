@@ -1,19 +1,25 @@
 // Training throughput (tokens/s) of byte-level GPTs on each available backend: bun run bench train [--steps N]
-// [--backend cpu|webgpu] [--shape L4|L6] [--profile no] [--times] [--llmc <binary> [--llmc-args "..."] [--rounds 5]].
+// [--backend cpu|webgpu] [--shape L4|L6|moe] [--profile no] [--times] [--llmc <binary> [--llmc-args "..."] [--rounds 5]].
 // Prints one JSON object (--times: every step on stderr). Shapes from issue 6: L4 C128 H4 T64 B12 and L6 C384 H6 T256 B8.
+// --shape moe (issue 15): recipes/brown-moe.yaml's mixture-of-experts model against its dense twin of equal active
+// FLOPs per token (by estimate(): the mlp_ratio is chosen for it, both estimates printed), alternately for --rounds
+// rounds (default 3) of --steps warm steps each, with each round's tokens/s, their median and spread, and
+// ops.groupedMatmul's GFLOP/s against one matmul per expert at the experts' shapes (bench/moe/side-by-side.ts).
 // A ratio to llm.c comes only from llm.c run in the same minutes: --llmc runs the given binary (it must train the
 // bench's shape and print "step N: ... (took X ms)", as train_gpt2.c does; docs/performance.md says how the anchor
 // was built) alternately with Lathe for --rounds rounds, and prints each round's median steps and ratio and the spread.
 // Per-kernel breakdown: on the CPU backend every Backend call is timed (calls are synchronous there); on WebGPU a
 // second, separate run uses GPU timestamp queries (LATHE_GPU_PROFILE=1: one compute pass per dispatch, so it is
 // slower than the timed run and only the split between kernels is meaningful).
-import { backward, gradNormSquared, type Backend, createCpuBackend, Device, getDevice, zeroGrad } from "@lathe/gpu";
-import { resolveModelConfig } from "../src/config.ts";
+import { backward, gradNormSquared, type Backend, createCpuBackend, Device, getDevice, ops, zeroGrad } from "@lathe/gpu";
+import { type ModelConfig, resolveModelConfig } from "../src/config.ts";
 import { estimate } from "../src/estimate.ts";
 import { buildModel } from "../src/nn/model.ts";
+import { auxLoss, auxMetrics } from "../src/train/aux.ts";
 import { AdamW } from "../src/train/optimizer.ts";
 import { forwardLoss } from "../src/train/trainer.ts";
 import { round, type Round, runLlmc, spread } from "./llmc/llmc.ts";
+import { moeSideBySide } from "./moe/side-by-side.ts";
 
 const args = process.argv.slice(2);
 const arg = (k: string): string | undefined => {
@@ -24,6 +30,10 @@ const shapes = [
   { name: "L4-C128-T64-B12", L: 4, C: 128, H: 4, T: 64, B: 12 },
   { name: "L6-C384-T256-B8", L: 6, C: 384, H: 6, T: 256, B: 8 },
 ].filter((s) => !arg("shape") || s.name.startsWith(arg("shape")!));
+const moeShape = arg("shape") === "moe";
+
+/** A byte-level GPT of one of the shapes above. */
+const gptOf = (s: (typeof shapes)[number]): ModelConfig => resolveModelConfig({ kind: "gpt", n_layer: s.L, n_head: s.H, d_model: s.C, context: s.T }, 256);
 
 /** Wrap every kernel call of a synchronous backend with a timer; returns the totals (ms) by kernel name. */
 function timeKernels(be: Backend): Record<string, number> {
@@ -42,25 +52,33 @@ function timeKernels(be: Backend): Record<string, number> {
   return totals;
 }
 
-async function measure(dev: Device, s: (typeof shapes)[number], steps: number, kernels: Record<string, number> | null) {
-  const cfg = resolveModelConfig({ kind: "gpt", n_layer: s.L, n_head: s.H, d_model: s.C, context: s.T }, 256);
+/**
+ * `steps` timed training steps (after one warm-up step) of the model `cfg` at batch size B. A mixture-of-experts
+ * model's step is the trainer's: its auxiliary loss joins the objective, and its statistics (moe_* metrics, a
+ * few read-backs) are read after every step, as at the default log_every 1; aux_metrics_ms_per_step is their part.
+ */
+async function measure(dev: Device, name: string, cfg: ModelConfig, B: number, steps: number, kernels: Record<string, number> | null) {
   const model = buildModel(dev, cfg, 1);
   const params = model.params.list;
   const opt = new AdamW(params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-  const n = s.B * s.T;
-  const inputs = Int32Array.from({ length: n }, (_, i) => (i * 31 + 7) % 256);
-  const targets = Int32Array.from({ length: n }, (_, i) => (i * 17 + 3) % 256);
+  const V = cfg.vocab_size;
+  const n = B * cfg.context;
+  const inputs = Int32Array.from({ length: n }, (_, i) => (i * 31 + 7) % V);
+  const targets = Int32Array.from({ length: n }, (_, i) => (i * 17 + 3) % V);
   const times: number[] = [];
   const stats0 = { dispatches: 0, submits: 0 };
   /** Host time spent encoding each step (forward, backward, update) before its first read-back. */
   const encodeMs: number[] = [];
+  const auxMs: number[] = [];
+  let moeMetrics: Record<string, number> = {};
   let warmProfile: Record<string, { ms: number }> | null = null;
   for (let i = 0; i < steps + 1; i++) {
     const t0 = performance.now();
     const loss = dev.tidy(() => {
-      const l = forwardLoss(dev, model, { x: inputs, y: targets }, true, i);
-      backward(l);
-      return l;
+      const ce = forwardLoss(dev, model, { x: inputs, y: targets }, true, i);
+      const aux = auxLoss(model); // null for a dense model
+      backward(aux ? ops.add(ce, aux) : ce);
+      return ce;
     });
     // As in the trainer: the clipped update is queued behind the backward pass, then loss and norm are read.
     const normSq = gradNormSquared(params.map((p) => p.tensor))!;
@@ -71,6 +89,9 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
     await normSq.read();
     normSq.dispose();
     zeroGrad(params.map((p) => p.tensor));
+    const ta = performance.now();
+    if (model.moe?.length) moeMetrics = await auxMetrics(model);
+    auxMs.push(performance.now() - ta);
     times.push(performance.now() - t0);
     if (args.includes("--times")) console.error(`step ${i}: ${(performance.now() - t0).toFixed(1)} ms (encode ${encodeMs.at(-1)!.toFixed(1)})`);
     if (i === 0 && kernels) for (const k of Object.keys(kernels)) delete kernels[k]; // drop the warm-up step
@@ -84,15 +105,16 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
   }
   const warm = times.slice(1); // first step compiles pipelines / warms the JIT
   const ms = warm.reduce((a, b) => a + b, 0) / warm.length;
-  const flops = estimate(cfg, s.B).flopsPerToken;
+  const flops = estimate(cfg, B).flopsPerToken;
   const perStep = kernels
     ? Object.fromEntries(Object.entries(kernels).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / steps).toFixed(1)]))
     : "timed in the separate profiled run (backend webgpu-profiled)";
   const result = {
-    shape: s.name, ms_per_step: +ms.toFixed(1), ms_per_step_median: +[...warm].sort((x, y) => x - y)[warm.length >> 1]!.toFixed(1),
+    shape: name, ms_per_step: +ms.toFixed(1), ms_per_step_median: +[...warm].sort((x, y) => x - y)[warm.length >> 1]!.toFixed(1),
     ms_per_step_min: +Math.min(...warm).toFixed(1), ms_per_step_max: +Math.max(...warm).toFixed(1), tokens_per_s: Math.round((n / ms) * 1000), gflops: +((flops * n) / ms / 1e6).toFixed(2),
     steps,
     encode_ms_per_step: +(encodeMs.slice(1).reduce((a, b) => a + b, 0) / warm.length).toFixed(1),
+    ...(model.moe?.length ? { aux_metrics_ms_per_step: +(auxMs.slice(1).reduce((a, b) => a + b, 0) / warm.length).toFixed(1), moe_metrics_last_step: roundAll(moeMetrics) } : {}),
     ...(dev.backend.stats ? {
       dispatches_per_step: Math.round((dev.backend.stats().dispatches - stats0.dispatches) / steps),
       submits_per_step: +((dev.backend.stats().submits - stats0.submits) / steps).toFixed(1),
@@ -101,6 +123,8 @@ async function measure(dev: Device, s: (typeof shapes)[number], steps: number, k
   };
   return { result, warm };
 }
+
+const roundAll = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toPrecision(4)]));
 
 /**
  * --llmc: rounds of Lathe and the llm.c binary, alternately (Lathe first in even rounds, llm.c first in odd ones, so
@@ -113,7 +137,7 @@ async function sideBySide(dev: Device, s: (typeof shapes)[number], steps: number
   for (let r = 0; r < Number(arg("rounds") ?? 5); r++) {
     let llmcMs: number[] = [];
     if (r % 2 === 1) llmcMs = await runLlmc(command);
-    const m = await measure(dev, s, steps, kernels);
+    const m = await measure(dev, s.name, gptOf(s), s.B, steps, kernels);
     if (r % 2 === 0) llmcMs = await runLlmc(command);
     first ??= m.result;
     rounds.push(round(m.warm, llmcMs));
@@ -136,16 +160,20 @@ for (const backend of (arg("backend") ? [arg("backend")] : ["cpu", "webgpu"]) as
     (out.results as unknown[]).push({ backend, skipped: (e as Error).message.split("\n")[0] });
     continue;
   }
+  if (moeShape) {
+    const steps = Number(arg("steps") ?? 5);
+    (out.results as unknown[]).push({ backend, ...(await moeSideBySide(dev, { steps, rounds: Number(arg("rounds") ?? 3), measure: (name, cfg, B) => measure(dev, name, cfg, B, steps, null) })) });
+  }
   for (const s of shapes) {
     const steps = Number(arg("steps") ?? (s.L === 6 ? 1 : 5));
-    (out.results as unknown[]).push({ backend, ...(arg("llmc") ? await sideBySide(dev, s, steps, kernels) : (await measure(dev, s, steps, kernels)).result) });
+    (out.results as unknown[]).push({ backend, ...(arg("llmc") ? await sideBySide(dev, s, steps, kernels) : (await measure(dev, s.name, gptOf(s), s.B, steps, kernels)).result) });
   }
   dev.destroy();
-  if (backend === "webgpu" && arg("profile") !== "no") {
+  if (backend === "webgpu" && arg("profile") !== "no" && shapes.length > 0) {
     process.env.LATHE_GPU_PROFILE = "1"; // read when the runtime is created
     const prof = await getDevice({ backend });
     for (const s of shapes) {
-      const { result: r } = await measure(prof, s, Number(arg("steps") ?? (s.L === 6 ? 1 : 3)), null);
+      const { result: r } = await measure(prof, s.name, gptOf(s), s.B, Number(arg("steps") ?? (s.L === 6 ? 1 : 3)), null);
       (out.results as unknown[]).push({ backend: "webgpu-profiled", shape: r.shape, ms_per_step: r.ms_per_step, kernel_ms_per_step: r.kernel_ms_per_step });
     }
     prof.destroy();

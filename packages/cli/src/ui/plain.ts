@@ -3,6 +3,7 @@
 import type { EngineEvent } from "@lathe/engine";
 import { formatDuration, plural } from "./format.ts";
 import type { Renderer } from "./renderer.ts";
+import { expertLoadText } from "./experts.ts";
 import { BuildState } from "./state.ts";
 import { changesText, metricsText, progressText, verdictText } from "./summary-line.ts";
 
@@ -66,12 +67,12 @@ export function createPlainRenderer(opts: PlainOptions): Renderer {
         case "stage-metric": {
           if (!s || t - (lastStatusAt.get(e.id) ?? -Infinity) < every) break;
           lastStatusAt.set(e.id, t);
-          const text = [progressText(s), metricsText(s)].filter(Boolean).join(" · ");
+          const text = [progressText(s), metricsText(s), expertLoadText(s)].filter(Boolean).join(" · ");
           if (text) write(`         ${e.id} ${text}`);
           break;
         }
         case "stage-done": {
-          const m = s ? metricsText(s) : "";
+          const m = s ? [metricsText(s), expertLoadText(s)].filter(Boolean).join(" · ") : "";
           write(`done     ${e.id} ${formatDuration(e.durationMs)}${m ? ` · ${m}` : ""}`);
           break;
         }

@@ -1,6 +1,7 @@
 // One-line texts shared by the renderers: a stage's progress/metrics status, its changes, the build's final verdict.
 import { formatChange } from "@lathe/engine";
 import type { BuildSummary, Change } from "@lathe/engine";
+import { isExpertMetric } from "./experts.ts";
 import { formatCount, formatDuration, formatMetric } from "./format.ts";
 import type { StageView } from "./state.ts";
 
@@ -19,13 +20,16 @@ export function progressText(s: StageView): string {
 /** Metrics shown first when there is room for only a few: the ones people watch during training. */
 const PRIORITY = ["loss", "val_loss", "val_bpb", "tokens_per_s"];
 
-/** Up to `max` metrics of a stage, watched ones first, then in the order they first appeared. */
+/**
+ * Up to `max` metrics of a stage, watched ones first, then in the order they first appeared. The experts' load
+ * (moe_frac_<i>, moe_dropped, moe_aux_loss) is left out: it has a line of its own (experts.ts).
+ */
 export function pickMetrics(s: StageView, max = Infinity): [string, number[]][] {
   const rank = (name: string) => {
     const i = PRIORITY.indexOf(name);
     return i === -1 ? PRIORITY.length : i;
   };
-  return [...s.metrics].sort((a, b) => rank(a[0]) - rank(b[0])).slice(0, max);
+  return [...s.metrics].filter(([name]) => !isExpertMetric(name)).sort((a, b) => rank(a[0]) - rank(b[0])).slice(0, max);
 }
 
 /** "loss 3.214 · lr 0.0003": the latest value of (up to `max`) metrics. */

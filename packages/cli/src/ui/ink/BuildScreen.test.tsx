@@ -63,3 +63,37 @@ test("with many running stages in a short terminal, the live area stays under th
   expect(lines.at(-2)).toBe("… 32 more running");
   expect(lines.at(-1)).toStartWith("40 stages · 40 running");
 });
+
+test("a mixture-of-experts train stage shows its experts' load on a line under its header", () => {
+  const s = new BuildState();
+  s.apply({ type: "build-start", at: T0, stages: [{ id: "train", kind: "model.train" }] }, T0);
+  s.apply({ type: "stage-start", id: "train", key: "k", at: T0, changes: [] }, T0);
+  s.apply({ type: "stage-progress", id: "train", progress: { done: 10, total: 100, unit: "steps" }, at: T0 + 1000 }, T0 + 1000);
+  const fracs = [0.25, 0.0625, 0.125, 0.1875, 0.125, 0.125, 0.0625, 0.0625];
+  for (const step of [1, 2]) {
+    s.apply({ type: "stage-metric", id: "train", name: "loss", value: 4 - step, step }, T0);
+    fracs.forEach((value, i) => s.apply({ type: "stage-metric", id: "train", name: `moe_frac_${i}`, value, step }, T0));
+    s.apply({ type: "stage-metric", id: "train", name: "moe_dropped", value: 0.012, step }, T0);
+  }
+  const { lastFrame, unmount } = render(<BuildScreen state={s} columns={100} rows={30} now={T0 + 2000} frame={0} />);
+  const lines = strip(lastFrame()).split("\n").map((l) => l.trimEnd());
+  unmount();
+  expect(lines[0]).toStartWith("⠋ train");
+  expect(lines[1]).toBe("    experts █▃▅▆▅▅▃▃ dropped 1.2%");
+  expect(lines[2]).toBe("    loss 2         █▁"); // one chart: the expert shares are not charted one by one
+  expect(lines.length).toBe(4);
+});
+
+test("a finished mixture-of-experts train stage keeps its experts' final load on a line under it", () => {
+  const s = new BuildState();
+  s.apply({ type: "build-start", at: T0, stages: [{ id: "train", kind: "model.train" }] }, T0);
+  s.apply({ type: "stage-start", id: "train", key: "k", at: T0, changes: [] }, T0);
+  s.apply({ type: "stage-metric", id: "train", name: "loss", value: 3.5, step: 1 }, T0);
+  [0.5, 0.5, 0, 0].forEach((value, i) => s.apply({ type: "stage-metric", id: "train", name: `moe_frac_${i}`, value, step: 1 }, T0));
+  s.apply({ type: "stage-metric", id: "train", name: "moe_aux_loss", value: 0.02, step: 1 }, T0);
+  s.apply({ type: "stage-done", id: "train", key: "k", durationMs: 2000 }, T0 + 2000);
+  const { lastFrame, unmount } = render(<BuildScreen state={s} columns={100} rows={30} now={T0 + 2000} frame={0} />);
+  const lines = strip(lastFrame()).split("\n").map((l) => l.trimEnd());
+  unmount();
+  expect(lines.slice(0, 2)).toEqual(["✓ train model.train 2.0s · loss 3.5", "    experts ██▁▁ aux 0.02"]);
+});

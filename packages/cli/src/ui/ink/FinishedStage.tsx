@@ -1,6 +1,8 @@
-// One finished stage as printed once into <Static>: state, id, kind, duration or reason, last metrics, full error.
+// One finished stage as printed once into <Static>: state, id, kind, duration or reason, last metrics, the experts'
+// final load (a mixture-of-experts model's train stage), full error.
 import React from "react";
 import { Box, Text } from "ink";
+import { expertLoadText } from "../experts.ts";
 import { formatDuration } from "../format.ts";
 import type { StageView } from "../state.ts";
 import { metricsText } from "../summary-line.ts";
@@ -15,6 +17,7 @@ export interface FinishedStageProps {
 export default function FinishedStage({ stage, idWidth }: FinishedStageProps): React.JSX.Element {
   const m = metricsText(stage, 4);
   const dur = stage.durationMs !== undefined ? formatDuration(stage.durationMs) : "";
+  const experts = stage.status === "cached" ? "" : expertLoadText(stage);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -25,6 +28,11 @@ export default function FinishedStage({ stage, idWidth }: FinishedStageProps): R
         {stage.status === "skipped" && <Text color="yellow">skipped: {stage.skipReason}</Text>}
         {m && stage.status !== "cached" ? <Text dimColor> · {m}</Text> : null}
       </Text>
+      {experts ? (
+        <Box marginLeft={4}>
+          <Text dimColor>{experts}</Text>
+        </Box>
+      ) : null}
       {stage.status === "failed" && stage.error ? (
         <Box marginLeft={4}>
           <Text color="red">{stage.error}</Text>

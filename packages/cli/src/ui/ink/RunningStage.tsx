@@ -1,7 +1,8 @@
-// A running stage in the live area: header with spinner, bar, rate and ETA; then (if room) its latest log line and
-// a sparkline per metric (e.g. the training loss).
+// A running stage in the live area: header with spinner, bar, rate and ETA; then (if room) its latest log line, the
+// experts' load of a mixture-of-experts model in training, and a sparkline per metric (e.g. the training loss).
 import React from "react";
 import { Box, Text } from "ink";
+import { expertLoadText } from "../experts.ts";
 import { formatDuration, truncate } from "../format.ts";
 import type { StageView } from "../state.ts";
 import { pickMetrics, progressText } from "../summary-line.ts";
@@ -27,9 +28,9 @@ function chartedMetrics(stage: StageView): [string, number[]][] {
   return pickMetrics(stage).filter(([, vs]) => vs.length >= 2).slice(0, MAX_CHARTS);
 }
 
-/** Lines a running stage takes: header, log, one per metric chart. */
+/** Lines a running stage takes: header, log, experts, one per metric chart. */
 export function runningStageHeight(stage: StageView, compact: boolean): number {
-  return compact ? 1 : 1 + (stage.lastLog !== undefined ? 1 : 0) + chartedMetrics(stage).length;
+  return compact ? 1 : 1 + (stage.lastLog !== undefined ? 1 : 0) + (expertLoadText(stage) ? 1 : 0) + chartedMetrics(stage).length;
 }
 
 export default function RunningStage({ stage, idWidth, columns, now, frame, compact }: RunningStageProps): React.JSX.Element {
@@ -37,6 +38,7 @@ export default function RunningStage({ stage, idWidth, columns, now, frame, comp
   const p = stage.progress;
   const barWidth = Math.max(10, Math.min(30, columns - idWidth - 60));
   const charts = compact ? [] : chartedMetrics(stage);
+  const experts = compact ? "" : expertLoadText(stage);
   const labelWidth = Math.max(0, ...charts.map(([name]) => name.length));
   const sparkWidth = Math.max(10, Math.min(60, columns - labelWidth - 20));
   return (
@@ -50,6 +52,12 @@ export default function RunningStage({ stage, idWidth, columns, now, frame, comp
         <Text dimColor wrap="truncate-end">
           {"    "}
           {truncate(stage.lastLog.replace(/\s+/g, " "), columns - 4)}
+        </Text>
+      ) : null}
+      {experts ? (
+        <Text wrap="truncate-end">
+          {"    "}
+          <Text color="cyan">{experts}</Text>
         </Text>
       ) : null}
       {charts.map(([name, values]) => (
