@@ -11,7 +11,7 @@ export { learningRate, type ScheduleOpts } from "./train/schedule.ts";
 export { sample, generate, type SampleOptions, type SampleResult } from "./infer/sample.ts";
 export { exportHf, type ExportHfOptions } from "./infer/export-hf.ts";
 export { HostModel } from "./infer/host-model.ts";
-export { loadHostModel } from "./infer/load.ts";
+export { loadHostModel, readTrainedConfig } from "./infer/load.ts";
 
 /** Scoring: windows of token ids → per-token log-probabilities (evaluation, fine-tuning, serving build on it). */
 export type { TokenScorer, ScoreWindow, WindowScore, GenerateOptions } from "./infer/token-scorer.ts";

@@ -37,7 +37,8 @@ export async function evalCommand(ws: Workspace, args: ParsedArgs, signal: Abort
     const dirs = await ensureBuilt(ws, "eval", recipe, evals.flat().map((e) => e.id), { signal, plain: o.plain === true });
     mine.forEach((m, i) => {
       for (const e of evals[i]!) {
-        const name = evals[i]!.length > 1 ? `${m.name} · ${e.model}` : m.name;
+        // With fine-tuning stages a column per model stage: "base", "sft" (after the trial or recipe prefix).
+        const name = evals[i]!.length > 1 ? `${m.name.slice(0, m.name.lastIndexOf("/") + 1)}${e.model}` : m.name;
         const card = JSON.parse(readFileSync(join(dirs.get(e.id)!, "report.json"), "utf8")) as ReportCard;
         for (const n of card.notes) if (n.includes(" failed: ")) failed.push(`${name}: ${n}`);
         cards.push({ ...card, recipe: recipe.shown, columns: [{ id: name, label: name }], notes: card.notes.map((n) => `${name}: ${n}`) });

@@ -12,10 +12,10 @@ import type { WordNetFile } from "./read.ts";
 /** Bump when the same options would give different items (it is part of the fine-tuning stages' keys). */
 export const WORDNET_DIALOGUE_VERSION = "2";
 
-export type DialogueTask = "sft" | "dpo" | "rl" | "define_mc";
+export type DialogueTask = "sft" | "dpo" | "rl" | "rl_use" | "define_mc";
 /** The same union, under the name eval's chat tasks import. */
 export type WordnetDialogueTask = DialogueTask;
-export const DIALOGUE_TASKS: readonly DialogueTask[] = ["sft", "dpo", "rl", "define_mc"];
+export const DIALOGUE_TASKS: readonly DialogueTask[] = ["sft", "dpo", "rl", "rl_use", "define_mc"];
 
 export interface DialogueOptions<T extends DialogueTask = DialogueTask> {
   /** Which layout to generate. @example "sft" */
@@ -39,6 +39,8 @@ export interface DialogueItems {
   readonly sft: { readonly messages: readonly DialogueTurn[] };
   readonly dpo: { readonly prompt: string; readonly chosen: string; readonly rejected: string };
   readonly rl: { readonly prompt: string; readonly answers: readonly string[] };
+  /** "Use ‘x’ in a sentence.": the verifiable reward is that the answer uses x (answers: [x]). */
+  readonly rl_use: { readonly prompt: string; readonly answers: readonly string[] };
   readonly define_mc: { readonly prompt: string; readonly answer: string; readonly choices: readonly string[]; readonly gold: number };
 }
 export type DialogueItem = DialogueItems[DialogueTask];
@@ -122,6 +124,9 @@ const BUILDERS: { readonly [K in DialogueTask]: (c: Ctx) => Iterable<DialogueIte
       const answers = synonymsOf(w, c.train).filter((s) => c.fits(prompt, s));
       if (answers.length > 0) yield { prompt, answers };
     }
+  },
+  *rl_use(c) {
+    for (const w of seeded(c.words, c.seed, "rl_use")) yield { prompt: dialoguePrompts.use(w.word), answers: [w.word] };
   },
   *define_mc(c) {
     // Single-sense words only, as eval's wordnet_define asks: the question has exactly one right definition.

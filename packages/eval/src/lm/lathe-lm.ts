@@ -1,7 +1,7 @@
 // EvalLM on a TokenScorer and a tokenizer, with lm-evaluation-harness's semantics (HFLM): _encode_pair, the
 // (context + continuation)[-(T+1):] window with only the continuation scored, Collator order, rolling windows.
 // Dimension letters: T the model's context.
-import type { ScoreWindow, TokenScorer, WindowScore } from "@lathe/model";
+import type { Decoder, ScoreWindow, TokenScorer, WindowScore } from "@lathe/model";
 import type { Tokenizer } from "@lathe/tokenizer";
 import { ScoreCache } from "./cache.ts";
 import { LMRequestError, LMSetupError } from "./errors.ts";
@@ -33,6 +33,8 @@ export interface LatheLMOptions {
    * @default "all"
    */
   readonly specials?: "all" | "none";
+  /** A batched decoder over the same model: greedy generate_until requests decode together (gpt models). */
+  readonly decoder?: Decoder;
 }
 
 export class LatheLM implements EvalLM {
@@ -55,6 +57,10 @@ export class LatheLM implements EvalLM {
     if (tokenizer.vocabSize > scorer.vocabSize)
       throw new LMSetupError(`the tokenizer has ${tokenizer.vocabSize} ids but the model only ${scorer.vocabSize}`, "use the tokenizer stage the model was trained with");
     this.eot = eot;
+  }
+
+  get decoder(): Decoder | undefined {
+    return this.opts.decoder;
   }
 
   /** The model's context T: windows hold at most T + 1 tokens. */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { docText as dataDocText, readDocs, readSource } from "@lathe/data";
 import type { StageContext } from "@lathe/engine";
-import { loadScorer } from "@lathe/model";
+import { type Decoder, loadDecoder, loadScorer, readTrainedConfig } from "@lathe/model";
 import { loadTokenizer } from "@lathe/tokenizer";
 import { builtinTask } from "../builtin/registry.ts";
 import { NgramIndex } from "../contamination/ngrams.ts";
@@ -53,11 +53,14 @@ export async function runEval(sc: StageContext): Promise<void> {
   const cacheRoot = process.env.LATHE_CACHE || join(sc.root, "cache");
   const tokenizer = loadTokenizer(join(tokDir, "tokenizer.json"));
   const scorer = await loadScorer({ trainDir: modelDir, backend: e.backend, maxBatchTokens: e.batch_tokens, eot: tokenizer.specialId("<|endoftext|>") ?? -1 });
+  let decoder: Decoder | undefined;
   try {
     if (e.backend === "auto" && scorer.backend === "cpu") sc.log("no WebGPU adapter: scoring on the CPU reference backend (slow); set eval.backend to make it explicit");
     sc.log(`scoring on ${scorer.backend}, model ${scorer.digest.slice(0, 12)}, context ${scorer.context}`);
     let progressDone = 0;
-    const lm = new LatheLM(scorer, tokenizer, { cacheDir: join(cacheRoot, "eval-scores"), batchSize: 64 });
+    // gpt models also get the batched decoder, so greedy generation tasks decode all their items together.
+    decoder = readTrainedConfig(modelDir).kind === "gpt" ? await loadDecoder({ trainDir: modelDir, backend: scorer.backend, maxSequences: 32, eot: scorer.eot }) : undefined;
+    const lm = new LatheLM(scorer, tokenizer, { cacheDir: join(cacheRoot, "eval-scores"), batchSize: 64, ...(decoder ? { decoder } : {}) });
     mkdirSync(sc.outDir, { recursive: true });
     const held = await heldOutSplit(cleanDir, e.split);
     sc.log(`held-out split: ${held.name} (${held.texts.length} docs)`);
@@ -142,6 +145,7 @@ export async function runEval(sc: StageContext): Promise<void> {
     writeAtomic(join(sc.outDir, "report.md"), cardMarkdown(card));
     sc.log(`score cache: ${lm.cache.hits} hits, ${lm.cache.misses} scored`);
   } finally {
+    await decoder?.close();
     await scorer.close();
   }
 }

@@ -33,9 +33,9 @@ export async function loadStageData(p: FinetuneParams, root: string, tok: Tokeni
   const opts = { expect, tokenizer: tok, context };
   const read = (ref: DataRef, split: "train" | "heldout", limit: number): { records: ChatRecord[]; report: ChatDataReport } => {
     if ("builtin" in ref) {
-      const task: DialogueTask = s.kind === "sft" ? "sft" : s.kind === "rl" ? "rl" : "dpo";
+      const task: DialogueTask = ref.task ?? (s.kind === "sft" ? "sft" : s.kind === "rl" ? "rl" : "dpo");
       const items = wordnetDialogue({ task, split, limit, seed: p.seed });
-      return parseChatLines(items.map((i) => JSON.stringify(i)), `wordnet:${task}/${split}`, opts);
+      return parseChatLines(items.map((i: unknown) => JSON.stringify(i)), `wordnet:${task}/${split}`, opts);
     }
     const file = resolve(root, ref.file);
     return parseChatLines(readFileSync(file, "utf8").split("\n"), ref.file, opts);

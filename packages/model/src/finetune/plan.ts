@@ -22,7 +22,8 @@ export interface FinetuneParams {
   readonly data: DataRef;
   readonly heldout: DataRef | { readonly split: number };
 }
-export type DataRef = { readonly builtin: "wordnet"; readonly version: string } | { readonly file: string };
+/** Built-in data: `wordnet` (the stage kind's own task) or `wordnet-use` (rl: "Use ‘x’ in a sentence.", rewarded when it uses x). */
+export type DataRef = { readonly builtin: "wordnet"; readonly task?: "rl_use"; readonly version: string } | { readonly file: string };
 
 export const finetuneStage: StageImpl<PlanContext> = {
   plan() {
@@ -48,8 +49,10 @@ export const finetuneStage: StageImpl<PlanContext> = {
       if (s.kind === "rl" && s.reward === "model" && reward === undefined)
         throw planError(ctx, `${at}/reward`, "reward: model needs a reward stage before this rl stage", "add {kind: reward} earlier in the finetune list, or use a verifiable reward (contains, exact, regex)");
       const files: string[] = [];
-      const data = dataRef(ctx, s.data, `${at}/data`, files);
-      const heldout = s.heldout === "split" ? { split: s.heldout_fraction } : dataRef(ctx, s.heldout, `${at}/heldout`, files);
+      const data = dataRef(ctx, s.data, `${at}/data`, files, s.kind);
+      // Built-in data is held out from the same generator (its held-out words) unless the recipe says otherwise.
+      const held = s.heldout === "wordnet" && s.data === "wordnet-use" ? "wordnet-use" : s.heldout;
+      const heldout = held === "split" ? { split: s.heldout_fraction } : dataRef(ctx, held, `${at}/heldout`, files, s.kind);
       const params: FinetuneParams = { stage: s, seed: ctx.recipe.seed, data, heldout };
       const def: StageDef = {
         id,
@@ -83,8 +86,12 @@ export const finetuneStage: StageImpl<PlanContext> = {
   },
 };
 
-function dataRef(ctx: PlanContext, value: string, pointer: string, files: string[]): DataRef {
+function dataRef(ctx: PlanContext, value: string, pointer: string, files: string[], kind: string): DataRef {
   if (value === "wordnet") return { builtin: "wordnet", version: WORDNET_DIALOGUE_VERSION };
+  if (value === "wordnet-use") {
+    if (kind !== "rl") throw planError(ctx, pointer, `wordnet-use is a set of rl prompts, and this is a ${kind} stage`, "use data: wordnet here");
+    return { builtin: "wordnet", task: "rl_use", version: WORDNET_DIALOGUE_VERSION };
+  }
   const file = resolve(dirname(ctx.file), value);
   if (!existsSync(file)) throw planError(ctx, pointer, `data file ${value} does not exist`, `the path is relative to the recipe's folder (${relative(ctx.root, dirname(ctx.file)) || "."}); or use the built-in data: wordnet`);
   const rel = relative(ctx.root, file).split("\\").join("/");

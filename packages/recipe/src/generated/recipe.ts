@@ -770,7 +770,7 @@ export interface Stage {
    */
   name: string;
   /**
-   * Training data: `wordnet` (built-in conversations, preference pairs or synonym prompts generated from WordNet, held-out words excluded) or the path of a JSONL file relative to the recipe: {"messages": [...]} or {"prompt", "completion"} for sft, {"prompt", "chosen", "rejected"} for dpo and reward, {"prompt", "answers"} for rl.
+   * Training data: `wordnet` (built-in conversations, preference pairs or synonym prompts generated from WordNet, held-out words excluded), `wordnet-use` (rl: "Use ‘x’ in a sentence." prompts, rewarded when the answer uses x; with reward: contains) or the path of a JSONL file relative to the recipe: {"messages": [...]} or {"prompt", "completion"} for sft, {"prompt", "chosen", "rejected"} for dpo and reward, {"prompt", "answers"} for rl.
    */
   data: string;
   /**
