@@ -144,7 +144,7 @@ describe("wordnetDialogue", () => {
   });
 
   test.each([
-    [{ task: "chat" }, 'wordnetDialogue: task is "chat". Hint: use one of sft, dpo, rl, define_mc'],
+    [{ task: "chat" }, 'wordnetDialogue: task is "chat". Hint: use one of sft, dpo, rl, rl_use, define_mc'],
     [{ split: "test" }, 'wordnetDialogue: split is "test". Hint: use "train" or "heldout"'],
     [{ limit: -1 }, "wordnetDialogue: limit is -1. Hint: use a whole number of items, 0 or more"],
     [{ seed: 0.5 }, "wordnetDialogue: seed is 0.5. Hint: use a whole number"],
@@ -189,4 +189,4 @@ describe("reward helpers", () => {
   });
 });
 
-const GOLDEN: Record<DialogueTask, number> = { sft: 488358025, dpo: 628815804, rl: 661909996, define_mc: 956297722 };
+const GOLDEN: Record<DialogueTask, number> = { sft: 488358025, dpo: 628815804, rl: 661909996, rl_use: 3130938665, define_mc: 956297722 };
