@@ -3,11 +3,12 @@
 // `reward` trains the policy's trunk with a scalar head on the Bradley–Terry loss. Held out: loss, preference
 // accuracy (share of pairs whose chosen response wins) and the mean margin.
 // Dimension letters: B pairs, T context.
-import { backward, type Device, noGrad, ops, type Tensor } from "@lathe/gpu";
+import { backward, type Device, noGrad, type Tensor } from "@lathe/gpu";
 import { type ChatRecord, renderChat, type Tokenizer } from "@lathe/tokenizer";
 import { EpochStream } from "./data.ts";
 import { type Method, type MethodContext, streamState } from "./method.ts";
 import { makeSeqBatch, type SeqRow } from "./objectives/batch.ts";
+import { sub } from "./objectives/compose.ts";
 import { sequenceLogprobs } from "./objectives/logprobs.ts";
 import { bradleyTerryLoss, dpoLoss } from "./objectives/preference.ts";
 import { RewardHead } from "./objectives/reward-head.ts";
@@ -27,14 +28,15 @@ export function renderPair(tok: Tokenizer, r: ChatRecord): Pair {
 /** Mean of a host array. */
 const mean = (xs: ArrayLike<number>): number => (xs.length === 0 ? Number.NaN : Array.from(xs).reduce((a, b) => a + b, 0) / xs.length);
 
+/** A batch of pairs through the kind's loss: the loss (backpropagated when training) and each pair's margin (B). */
+type PairRun = (pairs: readonly Pair[], train: boolean, seed: number) => { loss: Tensor; margin: Tensor };
+
 export function dpoMethod(c: MethodContext, ref: Awaited<ReturnType<MethodContext["reference"]>>): Method {
   const { dev, stage: s, tok, policy } = c;
   const T = policy.config.context;
   const eot = tok.specialId("<|endoftext|>")!;
-  const stream = new EpochStream(c.train.map((r) => renderPair(tok, r)), c.seed);
-  const held = c.heldout.map((r) => renderPair(tok, r));
-  /** Loss and margins of a batch of pairs; the reference's log-probabilities without a tape. */
-  const run = (pairs: readonly Pair[], train: boolean, seed: number): { loss: Tensor; margin: Tensor } =>
+  // The reference's log-probabilities without a tape.
+  return pairMethod(c, (pairs, train, seed) =>
     dev.tidy(() => {
       const chosen = makeSeqBatch(dev, pairs.map((p) => p.chosen), T, eot);
       const rejected = makeSeqBatch(dev, pairs.map((p) => p.rejected), T, eot);
@@ -44,47 +46,34 @@ export function dpoMethod(c: MethodContext, ref: Awaited<ReturnType<MethodContex
       const r = dpoLoss(pi, refLp, s.beta);
       if (train) backward(r.loss);
       return { loss: r.loss, margin: r.margin };
-    });
-  return {
-    params: policy.params.list,
-    data: { state: () => streamState(stream.epoch, stream.cursor), restore: (st) => stream.restore(st.epoch, st.cursor) },
-    async objective(step) {
-      const pairs = stream.take(s.batch_size);
-      const { loss, margin } = run(pairs, true, (c.seed * 1000003 + step) >>> 0);
-      const m = await margin.read();
-      margin.dispose();
-      return { loss, metrics: { margin: mean(m), pref_acc: mean(Array.from(m, (x) => (x > 0 ? 1 : 0))) }, tokens: tokensOf(pairs) };
-    },
-    async evaluate() {
-      return evalPairs(held, s.batch_size, async (pairs) => {
-        const { loss, margin } = noGrad(() => run(pairs, false, 0));
-        const out = { loss: (await loss.read())[0]!, margins: Array.from(await margin.read()) };
-        loss.dispose();
-        margin.dispose();
-        return out;
-      });
-    },
-  };
+    }),
+  );
 }
 
 export function rewardMethod(c: MethodContext): Method & { readonly head: RewardHead } {
-  const { dev, stage: s, tok, policy } = c;
+  const { dev, tok, policy } = c;
   const T = policy.config.context;
   const eot = tok.specialId("<|endoftext|>")!;
   const head = new RewardHead(policy.params, policy.width);
-  const stream = new EpochStream(c.train.map((r) => renderPair(tok, r)), c.seed);
-  const held = c.heldout.map((r) => renderPair(tok, r));
-  const run = (pairs: readonly Pair[], train: boolean, seed: number): { loss: Tensor; margin: Tensor } =>
+  const method = pairMethod(c, (pairs, train, seed) =>
     dev.tidy(() => {
       const f = { train, seed, site: 0 };
       const rc = scoreRows(dev, head, policy, pairs.map((p) => p.chosen.ids), T, eot, f);
       const rr = scoreRows(dev, head, policy, pairs.map((p) => p.rejected.ids), T, eot, f);
       const loss = bradleyTerryLoss(rc, rr);
       if (train) backward(loss);
-      return { loss, margin: noGrad(() => ops.add(rc, ops.scale(rr, -1))) }; // (B) rc − rr, off the tape
-    });
+      return { loss, margin: noGrad(() => sub(rc, rr)) }; // (B) rc − rr, off the tape
+    }),
+  );
+  return { ...method, head };
+}
+
+/** The Method both preference kinds share: batches of pairs from an epoch stream, margins logged, held-out accuracy. */
+function pairMethod(c: MethodContext, run: PairRun): Method {
+  const { stage: s, tok, policy } = c;
+  const stream = new EpochStream(c.train.map((r) => renderPair(tok, r)), c.seed);
+  const held = c.heldout.map((r) => renderPair(tok, r));
   return {
-    head,
     params: policy.params.list,
     data: { state: () => streamState(stream.epoch, stream.cursor), restore: (st) => stream.restore(st.epoch, st.cursor) },
     async objective(step) {
